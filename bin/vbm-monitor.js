@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Entry point of the `vbm-monitor` command: runs the TypeScript CLI through tsx.
+import { register } from "tsx/esm/api";
+
+register();
+const { run } = await import("../functions/cli/main.ts");
+const code = await run(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+});
+process.exitCode = code;

@@ -1,0 +1,39 @@
+import { randomUUID } from "node:crypto";
+import { locationCode } from "../../schemas/delivery.ts";
+import type { Runtime } from "../compose.ts";
+import { buildFigures } from "../core/figures.ts";
+import { type IngestOutcome, ingestDropZoneObject } from "../core/ingest.ts";
+
+/** Puts a file in the drop zone and runs the ingest exactly as the Lambda does. */
+export async function deliverFile(
+  runtime: Runtime,
+  input: { bytes: Uint8Array; key: string },
+): Promise<IngestOutcome> {
+  const locations = (await runtime.loadLocations()).map((l) => l.code);
+  const { store, clock } = runtime.ports;
+  await store.put("dropzone", input.key, input.bytes);
+  return ingestDropZoneObject(
+    runtime.ports,
+    { key: input.key, version: randomUUID(), receivedAt: clock.now() },
+    { locations },
+  );
+}
+
+export async function figuresFor(
+  runtime: Runtime,
+  opts: { from: string; to: string; location: string | null },
+) {
+  const engine = await runtime.openQueryEngine();
+  try {
+    let locations = (await runtime.loadLocations()).map((l) => l.code);
+    if (locations.length === 0) {
+      const rows = await engine.query(
+        "SELECT DISTINCT location FROM delivery_log WHERE status = 'accepted' ORDER BY location",
+      );
+      locations = rows.map((r) => String(r.location)).filter((l) => locationCode.safeParse(l).success);
+    }
+    return await buildFigures(engine, { ...opts, locations });
+  } finally {
+    await engine.close();
+  }
+}

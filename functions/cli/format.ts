@@ -1,0 +1,101 @@
+import type { FiguresModel } from "../../schemas/figures.ts";
+import type { ValidationReport } from "../../schemas/report.ts";
+import { verdictText } from "../core/receipt.ts";
+
+/** Minutes as `h:mm` (as the national reports write durations). */
+export function hmm(minutes: number): string {
+  const total = Math.round(minutes);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(1).replace(".", ",")}%`;
+const num = (n: number, digits = 1) => n.toFixed(digits).replace(".", ",");
+
+/** A validation report as plain Dutch text for the terminal. */
+export function formatReport(report: ValidationReport): string {
+  const lines: string[] = [];
+  lines.push(verdictText(report));
+  const f = report.file;
+  const enc = f.format === "csv" ? `, ${f.encoding ?? "?"}, scheidingsteken "${f.delimiter ?? "?"}"` : "";
+  lines.push(
+    `Bestand: ${f.name} (${f.format}${enc}), ${report.stats.rows} rijen gelezen${report.codebookVersion ? `, gecontroleerd met codeboek ${report.codebookVersion}` : ""}.`,
+  );
+  if (report.summary.length > 0) {
+    lines.push("");
+    lines.push("Samenvatting:");
+    for (const s of report.summary)
+      lines.push(
+        `  ${s.severity === "error" ? "FOUT     " : "OPMERKING"} ${s.title}: ${s.count}× (${s.code})`,
+      );
+    lines.push("");
+    lines.push("Details:");
+    for (const x of report.findings) {
+      const where = [x.row ? `rij ${x.row}` : null, x.column ? `kolom "${x.column}"` : null]
+        .filter(Boolean)
+        .join(", ");
+      lines.push(
+        `  - ${x.severity === "error" ? "FOUT" : "opmerking"}${where ? ` (${where})` : ""}: ${x.message}`,
+      );
+    }
+    if (report.truncated)
+      lines.push(
+        `  … per soort fout tonen we de eerste ${report.examplesPerCode}; de aantallen in de samenvatting zijn volledig.`,
+      );
+  }
+  return lines.join("\n");
+}
+
+/** The figures model as a short Dutch summary for the terminal. */
+export function formatFigures(m: FiguresModel): string {
+  const lines: string[] = [];
+  const scope = m.location ? `locatie ${m.location}` : "landelijk";
+  lines.push(`Cijfers ${scope}, ${m.from === m.to ? m.from : `${m.from} t/m ${m.to}`}`);
+  lines.push("");
+  const counts = { all: 0, seclusion: 0, missing: 0, zero: 0 };
+  for (const d of m.deliveries) {
+    if (d.status === "missing") counts.missing++;
+    else if (d.rows === 0) counts.zero++;
+    else counts[d.status]++;
+  }
+  lines.push(
+    `Leveringen: ${counts.all} alle typen, ${counts.seclusion} alleen afzonderen, ${counts.zero} nullevering, ${counts.missing} ontbrekend.`,
+  );
+  const missing = m.deliveries.filter((d) => d.status === "missing");
+  if (missing.length > 0 && m.location)
+    lines.push(`  Ontbreekt: ${missing.map((d) => d.quarter).join(", ")}`);
+  lines.push(`Maatregelen: ${m.total}, bij ${m.uniqueYouth} unieke jongeren.`);
+  lines.push("");
+  lines.push("Per maand:");
+  for (const b of m.byMonth) lines.push(`  ${b.month}  ${String(b.count).padStart(6)}`);
+  lines.push("");
+  lines.push("Per categorie:");
+  for (const c of m.byCategory)
+    lines.push(`  ${c.label.padEnd(30)} ${String(c.count).padStart(6)}  ${pct(c.share)}`);
+  lines.push("");
+  lines.push("Duur per type (alleen maatregelen met een einde; u:mm):");
+  lines.push(
+    `  ${"type".padEnd(48)} ${"n".padStart(5)} ${"min".padStart(6)} ${"max".padStart(6)} ${"gem.".padStart(6)} ${"mediaan".padStart(8)}`,
+  );
+  for (const d of m.duration)
+    lines.push(
+      `  ${`${d.type} ${d.label}`.padEnd(48)} ${String(d.n).padStart(5)} ${hmm(d.min).padStart(6)} ${hmm(d.max).padStart(6)} ${hmm(d.mean).padStart(6)} ${hmm(d.median).padStart(8)}`,
+    );
+  lines.push("");
+  const cpTotal = m.carePlan.yes + m.carePlan.no + m.carePlan.unknown || 1;
+  lines.push(
+    `In het hulpverleningsplan: ja ${pct(m.carePlan.yes / cpTotal)}, nee ${pct(m.carePlan.no / cpTotal)}, niet geregistreerd ${pct(m.carePlan.unknown / cpTotal)}.`,
+  );
+  const most = m.youthFrequency.at(-1);
+  if (most) lines.push(`Aantal maatregelen per jongere: 1 tot ${most.measures}.`);
+  const rates = m.rates.filter((r) => r.scope === "all" && r.per10 !== null);
+  if (rates.length > 0) {
+    lines.push("");
+    lines.push("Maatregelen per 10 plaatsen (gemiddelde bezetting), alle typen:");
+    for (const r of rates) lines.push(`  ${r.month}  ${num(r.per10 ?? 0).padStart(6)}`);
+  }
+  lines.push("");
+  lines.push(
+    `Datakwaliteit: ${m.dataQuality.missingEnd} zonder eindtijd, ${m.dataQuality.zeroDuration} met duur 0, ${m.dataQuality.carePlanUnknown} zonder antwoord hulpverleningsplan.`,
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,213 @@
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  deliveryKey,
+  locationCode,
+  occupancyKey,
+  quarterId,
+  scope as scopeSchema,
+} from "../../schemas/delivery.ts";
+import { createRuntime } from "../compose.ts";
+import { validateDelivery } from "../core/validate/delivery.ts";
+import { SystemError, UserError } from "../errors.ts";
+import { deliverFile, figuresFor } from "./actions.ts";
+import { runDemo } from "./demo.ts";
+import { formatFigures, formatReport } from "./format.ts";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+const USAGE = `Gebruik: vbm-monitor <opdracht> [opties]
+
+Opdrachten:
+  validate <bestand> --location XX --quarter JJJJ-Qn [--scope all|seclusion] [--json]
+      Controleer een bestand vóór het leveren. Er wordt niets opgeslagen.
+  deliver <bestand> --location XX --quarter JJJJ-Qn [--scope all|seclusion] [--json]
+      Lever een kwartaalbestand: controleren, pseudonimiseren en opslaan.
+  occupancy <bestand> [--json]
+      Laad gemiddelde bezetting (Locatie;Maand;Gemiddelde bezetting).
+  figures --quarter JJJJ-Qn [--to JJJJ-Qn] [--location XX] [--json]
+      Cijfers voor één kwartaal of een reeks kwartalen, landelijk of per locatie.
+  demo
+      Maak een voorbeeldmonitor met 16 fictieve locaties (2023 Q1–Q3).
+
+Algemene optie: --data-dir MAP (standaard ./.vbm of VBM_DATA_DIR).
+Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd, 2 gebruiksfout of systeemfout.`;
+
+type Args = {
+  location?: string | undefined;
+  quarter?: string | undefined;
+  to?: string | undefined;
+  scope?: string | undefined;
+  json?: boolean | undefined;
+  "data-dir"?: string | undefined;
+  help?: boolean | undefined;
+};
+
+function parse(argv: string[]): { command: string | undefined; positionals: string[]; values: Args } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        location: { type: "string" },
+        quarter: { type: "string" },
+        to: { type: "string" },
+        scope: { type: "string" },
+        json: { type: "boolean" },
+        "data-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    const [command, ...rest] = positionals;
+    return { command, positionals: rest, values };
+  } catch (e) {
+    throw new UserError(`${(e as Error).message.replace(/^Unknown option/, "Onbekende optie")}\n\n${USAGE}`);
+  }
+}
+
+function need<T>(value: T | undefined, option: string, example: string): T {
+  if (value === undefined || value === "")
+    throw new UserError(`De optie --${option} ontbreekt, bijv. --${option} ${example}.`);
+  return value;
+}
+
+function deliveryOptions(values: Args) {
+  const location = need(values.location, "location", "AB").toUpperCase();
+  if (!locationCode.safeParse(location).success)
+    throw new UserError(
+      `"${values.location}" is geen locatiecode: gebruik twee letters, bijv. --location AB.`,
+    );
+  const quarter = need(values.quarter, "quarter", "2023-Q1").toUpperCase();
+  if (!quarterId.safeParse(quarter).success)
+    throw new UserError(`"${values.quarter}" is geen kwartaal: schrijf JJJJ-Qn, bijv. --quarter 2023-Q1.`);
+  const s = scopeSchema.safeParse(values.scope ?? "all");
+  if (!s.success)
+    throw new UserError(
+      `"${values.scope}" is geen leveringsomvang: gebruik --scope all (alle typen) of --scope seclusion (alleen afzonderen).`,
+    );
+  return { location, quarter, scope: s.data };
+}
+
+async function readInput(path: string | undefined): Promise<{ bytes: Uint8Array; fileName: string }> {
+  if (!path)
+    throw new UserError(
+      "Geef het bestand op, bijv. vbm-monitor validate export.csv --location AB --quarter 2023-Q1.",
+    );
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new UserError(`"${path}" is geen bestand.`);
+    return { bytes: new Uint8Array(await readFile(path)), fileName: basename(path) };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`Het bestand "${path}" is niet te openen. Controleer de naam en de map.`, {
+      cause: e,
+    });
+  }
+}
+
+function dataDir(values: Args, io: Io): string {
+  return values["data-dir"] ?? io.env.VBM_DATA_DIR ?? ".vbm";
+}
+
+async function commandValidate(positionals: string[], values: Args, io: Io): Promise<number> {
+  const opts = deliveryOptions(values);
+  const { bytes, fileName } = await readInput(positionals[0]);
+  const { report } = await validateDelivery(bytes, { ...opts, fileName });
+  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report.valid ? 0 : 1;
+}
+
+async function commandDeliver(positionals: string[], values: Args, io: Io): Promise<number> {
+  const opts = deliveryOptions(values);
+  const { bytes, fileName } = await readInput(positionals[0]);
+  const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  const outcome = await deliverFile(runtime, {
+    bytes,
+    key: deliveryKey(opts.location, opts.quarter, opts.scope, fileName),
+  });
+  if (values.json) io.out(JSON.stringify(outcome, null, 2));
+  else if (outcome.report) {
+    io.out(formatReport(outcome.report));
+    io.out(`\nUw ontvangstbewijs: ${runtime.places.receipts}/${outcome.entry.report_key}`);
+    if (outcome.entry.quarantine_key)
+      io.out(
+        `Het bestand is bewaard (niet verwerkt) in: ${runtime.places.quarantine}/${outcome.entry.quarantine_key}`,
+      );
+  }
+  return outcome.status === "rejected" ? 1 : 0;
+}
+
+async function commandOccupancy(positionals: string[], values: Args, io: Io): Promise<number> {
+  const { bytes, fileName } = await readInput(positionals[0]);
+  const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  const outcome = await deliverFile(runtime, { bytes, key: occupancyKey(fileName) });
+  const report = outcome.report;
+  if (values.json) io.out(JSON.stringify(outcome, null, 2));
+  else if (report) {
+    io.out(
+      report.valid
+        ? `Bezetting geladen: ${report.stats.rows} regels (locatie × maand).`
+        : formatReport(report).replace(/^Afgewezen[^:]*:/, "Bezetting afgewezen:"),
+    );
+  }
+  return outcome.status === "rejected" ? 1 : 0;
+}
+
+async function commandFigures(values: Args, io: Io): Promise<number> {
+  const from = need(values.quarter, "quarter", "2023-Q1").toUpperCase();
+  const to = (values.to ?? from).toUpperCase();
+  for (const q of [from, to])
+    if (!quarterId.safeParse(q).success)
+      throw new UserError(`"${q}" is geen kwartaal: schrijf JJJJ-Qn, bijv. 2023-Q1.`);
+  if (to < from) throw new UserError(`--to ${to} ligt vóór --quarter ${from}.`);
+  const location = values.location ? values.location.toUpperCase() : null;
+  if (location && !locationCode.safeParse(location).success)
+    throw new UserError(
+      `"${values.location}" is geen locatiecode: gebruik twee letters, bijv. --location AB.`,
+    );
+  const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  const model = await figuresFor(runtime, { from, to, location });
+  io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
+  return 0;
+}
+
+/** Runs the CLI. Never throws: user mistakes become one Dutch line and exit code 2. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  try {
+    const { command, positionals, values } = parse(argv);
+    if (values.help || command === "help" || command === undefined) {
+      io.out(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    switch (command) {
+      case "validate":
+        return await commandValidate(positionals, values, io);
+      case "deliver":
+        return await commandDeliver(positionals, values, io);
+      case "occupancy":
+        return await commandOccupancy(positionals, values, io);
+      case "figures":
+        return await commandFigures(values, io);
+      case "demo":
+        return await runDemo(dataDir(values, io), io);
+      default:
+        throw new UserError(`Onbekende opdracht "${command}".\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UserError || e instanceof SystemError) {
+      io.err(`vbm-monitor: ${e.message}`);
+      return 2;
+    }
+    io.err(
+      `vbm-monitor: er ging iets onverwachts mis: ${(e as Error)?.message ?? String(e)}. Er is niets half opgeslagen; probeer het opnieuw of meld dit bij de beheerder${io.env.VBM_DEBUG ? "" : " (met VBM_DEBUG=1 ziet u technische details)"}.`,
+    );
+    if (io.env.VBM_DEBUG) io.err(String((e as Error)?.stack ?? e));
+    return 2;
+  }
+}

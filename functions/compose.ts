@@ -1,0 +1,89 @@
+import { join, resolve } from "node:path";
+import { z } from "zod";
+import { type LocationConfig, locationsConfig } from "../schemas/locations.ts";
+import { createDuckDbEngine } from "./adapters/local/duckdb-engine.ts";
+import { createFileLogger } from "./adapters/local/file-logger.ts";
+import { createFolderStore } from "./adapters/local/folder-store.ts";
+import { createHmacPseudonymiser, loadOrCreateKey } from "./adapters/local/hmac-pseudonymiser.ts";
+import { UserError } from "./errors.ts";
+import type { Clock, Logger, ObjectStore, Ports, QueryEngine } from "./ports.ts";
+
+/**
+ * The one composition point: it picks the adapters. Everything else receives ports and does
+ * not know which mode it runs in. (The AWS mode is added next to `local` here.)
+ */
+export const runtimeConfig = z.object({
+  mode: z.literal("local"),
+  dataDir: z.string().min(1),
+});
+export type RuntimeConfig = z.infer<typeof runtimeConfig>;
+
+export interface Runtime {
+  readonly ports: Ports;
+  /** Store without the pseudonymiser (for commands that only read). */
+  readonly store: ObjectStore;
+  openQueryEngine(): Promise<QueryEngine>;
+  loadLocations(): Promise<LocationConfig[]>;
+  /** Human-readable places of things, for the CLI to tell where data, reports and logs are. */
+  readonly places: {
+    dataDir: string;
+    curated: string;
+    quarantine: string;
+    receipts: string;
+    logFile: string;
+  };
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createRuntime(
+  config: RuntimeConfig,
+  overrides: { clock?: Clock; logger?: Logger } = {},
+): Runtime {
+  const dataDir = resolve(config.dataDir);
+  const store = createFolderStore(dataDir);
+  const logFile = join(dataDir, "logs", "vbm-monitor.log");
+  let ports: Ports | undefined;
+  return {
+    get ports() {
+      // The key is only read (or created) when something is pseudonymised.
+      ports ??= {
+        store,
+        pseudonymiser: createHmacPseudonymiser(loadOrCreateKey(join(dataDir, "keys", "pseudonym.key"))),
+        clock: overrides.clock ?? systemClock,
+        logger: overrides.logger ?? createFileLogger(logFile),
+      };
+      return ports;
+    },
+    store,
+    openQueryEngine: () => createDuckDbEngine({ curatedDir: join(dataDir, "curated") }),
+    async loadLocations() {
+      const obj = await store.get("config", "locations.json");
+      if (!obj) return [];
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(obj.body));
+      } catch (e) {
+        throw new UserError(
+          `De lijst van locaties (${join(dataDir, "config", "locations.json")}) is geen geldige JSON.`,
+          {
+            cause: e,
+          },
+        );
+      }
+      const parsed = locationsConfig.safeParse(json);
+      if (!parsed.success)
+        throw new UserError(
+          `De lijst van locaties (${join(dataDir, "config", "locations.json")}) klopt niet: ${parsed.error.issues[0]?.message ?? "onbekende fout"}.`,
+        );
+      return parsed.data;
+    },
+    places: {
+      dataDir,
+      curated: join(dataDir, "curated"),
+      quarantine: join(dataDir, "quarantine"),
+      receipts: join(dataDir, "receipts"),
+      logFile,
+    },
+  };
+}

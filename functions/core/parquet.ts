@@ -1,0 +1,145 @@
+import {
+  Bool,
+  type Data,
+  type DataType,
+  Dictionary,
+  Float64,
+  Int16,
+  Int32,
+  makeData,
+  makeVector,
+  Table,
+  TimestampMicrosecond,
+  tableToIPC,
+  Utf8,
+  type Vector,
+  vectorFromArray,
+} from "apache-arrow";
+import * as parquet from "parquet-wasm/node";
+
+/**
+ * Parquet encoding of the curated tables with parquet-wasm (arrow-rs): V1 data pages, snappy,
+ * dictionary encoding, INT64 timestamps in microseconds with isAdjustedToUTC=false (local wall
+ * time), no INT96 — readable by DuckDB and Athena engine v3. Chosen by measurement, see README.
+ */
+
+/** Packs a 0/1 array into an Arrow bitmap. */
+function bitmap(bits: ArrayLike<number>, length: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(length / 8));
+  for (let i = 0; i < length; i++) if (bits[i]) out[i >> 3] = (out[i >> 3] as number) | (1 << (i & 7));
+  return out;
+}
+
+function nulls(
+  valid: (i: number) => boolean,
+  length: number,
+): { nullBitmap?: Uint8Array; nullCount: number } {
+  const bits = new Uint8Array(length);
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (valid(i)) bits[i] = 1;
+    else nullCount++;
+  }
+  return nullCount === 0 ? { nullCount } : { nullCount, nullBitmap: bitmap(bits, length) };
+}
+
+/** A string column as dictionary indices into `values`; index -1 means null. */
+export function dictionaryColumn(values: readonly string[], indices: Int32Array): Vector {
+  const length = indices.length;
+  const { nullBitmap, nullCount } = nulls((i) => (indices[i] as number) >= 0, length);
+  const data = nullCount === 0 ? indices : indices.map((v) => Math.max(v, 0));
+  return makeVector(
+    makeData({
+      type: new Dictionary(new Utf8(), new Int32()),
+      length,
+      nullCount,
+      ...(nullBitmap ? { nullBitmap } : {}),
+      data,
+      dictionary: vectorFromArray(values as string[], new Utf8()),
+    }),
+  );
+}
+
+/** Same string in every row. */
+export function constantColumn(value: string, length: number): Vector {
+  return dictionaryColumn([value], new Int32Array(length));
+}
+
+export function int32Column(values: Int32Array, isNull?: (v: number) => boolean): Vector {
+  const { nullBitmap, nullCount } = isNull
+    ? nulls((i) => !isNull(values[i] as number), values.length)
+    : { nullCount: 0 };
+  return makeVector(
+    makeData({
+      type: new Int32(),
+      length: values.length,
+      nullCount,
+      ...(nullBitmap ? { nullBitmap } : {}),
+      data: values,
+    }),
+  );
+}
+
+export function int16Column(values: Int16Array): Vector {
+  return makeVector(makeData({ type: new Int16(), length: values.length, nullCount: 0, data: values }));
+}
+
+export function float64Column(values: Float64Array): Vector {
+  return makeVector(makeData({ type: new Float64(), length: values.length, nullCount: 0, data: values }));
+}
+
+/** Booleans from 0/1 values; with `valid`, rows where it returns false are null. */
+export function boolColumn(
+  values: ArrayLike<number>,
+  length: number,
+  valid?: (i: number) => boolean,
+): Vector {
+  const { nullBitmap, nullCount } = valid ? nulls(valid, length) : { nullCount: 0 };
+  return makeVector(
+    makeData({
+      type: new Bool(),
+      length,
+      nullCount,
+      ...(nullBitmap ? { nullBitmap } : {}),
+      data: bitmap(values, length),
+    }),
+  );
+}
+
+/** Timestamps (local wall time) from wall milliseconds; NaN means null. */
+export function timestampColumn(wallMs: Float64Array): Vector {
+  const length = wallMs.length;
+  const micros = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = wallMs[i] as number;
+    if (!Number.isNaN(v)) micros[i] = BigInt(v) * 1000n;
+  }
+  const { nullBitmap, nullCount } = nulls((i) => !Number.isNaN(wallMs[i] as number), length);
+  return makeVector(
+    makeData({
+      type: new TimestampMicrosecond(),
+      length,
+      nullCount,
+      ...(nullBitmap ? { nullBitmap } : {}),
+      data: micros,
+    } as {
+      type: TimestampMicrosecond;
+      length: number;
+      nullCount: number;
+      data: BigInt64Array;
+    }) as Data<DataType>,
+  );
+}
+
+/** Writes the columns (in the given order) as one Parquet file. */
+export function writeParquet(columns: Record<string, Vector>): Uint8Array {
+  const table = new Table(columns);
+  const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, "stream"));
+  const props = new parquet.WriterPropertiesBuilder()
+    .setWriterVersion(parquet.WriterVersion.V1)
+    .setCompression(parquet.Compression.SNAPPY)
+    .setDictionaryEnabled(true)
+    .setCreatedBy("vbm-monitor")
+    .build();
+  return parquet.writeParquet(wasmTable, props);
+}

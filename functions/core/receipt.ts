@@ -1,0 +1,99 @@
+import { type Codebook, indexCodebook } from "../../schemas/codebook.ts";
+import type { ValidationReport } from "../../schemas/report.ts";
+import type { MeasureColumns } from "./validate/delivery.ts";
+
+/**
+ * The private receipt of one delivery attempt, stored in the location's own area
+ * (`receipts/<LOC>/<YYYY-Qn>/<attempt id>.json`). It holds the full validation report (which
+ * may show the location's own values) and a short summary. It never goes into national data.
+ */
+export interface Receipt {
+  attemptId: string;
+  receivedAt: string;
+  processedAt: string;
+  status: "accepted" | "rejected";
+  /** Dutch one-line verdict for the location. */
+  verdict: string;
+  summary: {
+    rows: number;
+    measures: number;
+    youth: number;
+    firstStart: string | null;
+    lastStart: string | null;
+    byCategory: { category: string; label: string; count: number }[];
+    carePlanUnknown: number;
+    missingEnd: number;
+  } | null;
+  report: ValidationReport;
+}
+
+export function receiptKey(location: string, quarter: string, attemptId: string): string {
+  return `${location}/${quarter}/${attemptId}.json`;
+}
+
+const wallIso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+
+export function verdictText(report: ValidationReport): string {
+  const where = report.location && report.quarter ? ` voor ${report.location} ${report.quarter}` : "";
+  if (!report.valid) {
+    const n = report.stats.errors;
+    return `Afgewezen${where}: ${n} ${n === 1 ? "fout" : "fouten"} gevonden. Er is niets veranderd in de gegevens; verbeter het bestand en lever het opnieuw.`;
+  }
+  if (report.stats.zeroDelivery)
+    return `Ontvangen${where}: een nullevering (geen maatregelen dit kwartaal). Dank u; dit telt als levering.`;
+  const w = report.stats.warnings;
+  const rows = `${report.stats.rows} ${report.stats.rows === 1 ? "maatregel" : "maatregelen"}`;
+  return `Geaccepteerd${where}: ${rows}${w > 0 ? `, met ${w} ${w === 1 ? "opmerking" : "opmerkingen"} om naar te kijken` : ""}.`;
+}
+
+export function buildReceipt(input: {
+  attemptId: string;
+  event: { receivedAt: Date };
+  processedAt: Date;
+  report: ValidationReport;
+  measures?: MeasureColumns;
+  codebook?: Codebook;
+}): Receipt {
+  const { report, measures, codebook } = input;
+  let summary: Receipt["summary"] = null;
+  if (measures && codebook) {
+    const cb = indexCodebook(codebook);
+    const perCategory = new Map(codebook.categories.map((c) => [c.id, 0]));
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    let carePlanUnknown = 0;
+    let missingEnd = 0;
+    for (let i = 0; i < measures.count; i++) {
+      const type = cb.typeByCode.get(measures.typeCode[i] as number);
+      if (type) perCategory.set(type.category, (perCategory.get(type.category) ?? 0) + 1);
+      const s = measures.startWall[i] as number;
+      if (s < first) first = s;
+      if (s > last) last = s;
+      if (measures.carePlan[i] === 0) carePlanUnknown++;
+      if (type && !type.pointInTime && (measures.durationMin[i] as number) < 0) missingEnd++;
+    }
+    summary = {
+      rows: report.stats.rows,
+      measures: measures.count,
+      youth: measures.youthNumbers.length,
+      firstStart: measures.count > 0 ? wallIso(first) : null,
+      lastStart: measures.count > 0 ? wallIso(last) : null,
+      byCategory: [...perCategory].map(([category, count]) => ({
+        category,
+        label: cb.categoryLabel.get(category) ?? category,
+        count,
+      })),
+      carePlanUnknown,
+      missingEnd,
+    };
+  }
+  return {
+    attemptId: input.attemptId,
+    receivedAt: input.event.receivedAt.toISOString(),
+    processedAt: input.processedAt.toISOString(),
+    status: report.valid ? "accepted" : "rejected",
+    verdict: verdictText(report),
+    summary,
+    report,
+  };
+}

@@ -1,0 +1,112 @@
+import { DateTime } from "luxon";
+
+/**
+ * Local wall time in Europe/Amsterdam, represented as "wall milliseconds": the UTC epoch the
+ * same calendar reading would have in UTC (Date.UTC(y, m, d, h, mi)). This is what the curated
+ * TIMESTAMP columns store (isAdjustedToUTC=false). Real elapsed time needs the zone offset,
+ * which only changes at DST transitions, so offsets are cached per local date and hour.
+ */
+export const ZONE = "Europe/Amsterdam";
+const MINUTE = 60_000;
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const DATE_PATTERNS = [
+  /^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$/, // DD.MM.JJJJ (also - and /)
+];
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function validDate(year: number, month: number, day: number): LocalDate | null {
+  if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1) return null;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= last ? { year, month, day } : null;
+}
+
+/**
+ * Parses a date as the codebook writes it (`DD.MM.JJJJ`; `-` or `/` also accepted, and ISO
+ * `JJJJ-MM-DD`). With `allowSerial` (xlsx files) an Excel serial day number is accepted too.
+ */
+export function parseDate(text: string, allowSerial = false): LocalDate | null {
+  const s = text.trim();
+  for (const p of DATE_PATTERNS) {
+    const m = p.exec(s);
+    if (m) return validDate(Number(m[3]), Number(m[2]), Number(m[1]));
+  }
+  const iso = ISO_DATE.exec(s);
+  if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  if (allowSerial && /^\d{5}(\.0+)?$/.test(s)) {
+    // Excel's day 0 is 1899-12-30 (with the 1900 leap-year bug already folded in for dates after March 1900).
+    const ms = Date.UTC(1899, 11, 30) + Number.parseInt(s, 10) * 86_400_000;
+    const d = new Date(ms);
+    return validDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  }
+  return null;
+}
+
+/**
+ * Parses a time `HH:MM` (also `H:MM`, `HH:MM:SS` and `HH.MM`). Seconds are dropped.
+ * With `allowFraction` (xlsx files) a day fraction like `0.5` (12:00) is accepted too.
+ * Returns minutes since midnight.
+ */
+export function parseTime(text: string, allowFraction = false): number | null {
+  const s = text.trim();
+  const m = /^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$/.exec(s);
+  if (m) {
+    const h = Number(m[1]);
+    const mi = Number(m[2]);
+    const sec = m[3] === undefined ? 0 : Number(m[3]);
+    if (h > 23 || mi > 59 || sec > 59) return null;
+    return h * 60 + mi;
+  }
+  if (allowFraction && /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(s)) {
+    const minutes = Math.round(Number(s) * 1440);
+    return minutes < 1440 ? minutes : null;
+  }
+  return null;
+}
+
+export function wallMs(date: LocalDate, minutes: number): number {
+  return Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE;
+}
+
+const offsetCache = new Map<number, number>();
+
+/** Offset (minutes) of Europe/Amsterdam at a wall time, cached per wall hour. */
+function offsetAt(wall: number): number {
+  const hourKey = Math.floor(wall / 3_600_000);
+  let offset = offsetCache.get(hourKey);
+  if (offset === undefined) {
+    const d = new Date(wall);
+    offset = DateTime.fromObject(
+      {
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+      },
+      { zone: ZONE },
+    ).offset;
+    offsetCache.set(hourKey, offset);
+  }
+  return offset;
+}
+
+/**
+ * Real elapsed minutes between two wall times in Europe/Amsterdam (luxon's rules): a wall time
+ * that does not exist (the skipped hour in March, e.g. 02:30) is taken with the summer-time
+ * offset; a wall time that exists twice (October) is taken as its first occurrence (summer time).
+ */
+export function elapsedMinutes(startWall: number, endWall: number): number {
+  const start = startWall - offsetAt(startWall) * MINUTE;
+  const end = endWall - offsetAt(endWall) * MINUTE;
+  return Math.round((end - start) / MINUTE);
+}
+
+export function isoDate(d: LocalDate): string {
+  return `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+}

@@ -1,0 +1,459 @@
+import { type Codebook, codebookFor, indexCodebook } from "../../../schemas/codebook.ts";
+import type { Scope } from "../../../schemas/delivery.ts";
+import { quarterBounds } from "../../../schemas/quarter.ts";
+import type { ValidationReport } from "../../../schemas/report.ts";
+import { normaliseYouthNumber } from "../pseudonym.ts";
+import { matchHeaders } from "../read/headers.ts";
+import { readTable } from "../read/index.ts";
+import { defaultReadLimits, type ReadLimits } from "../read/types.ts";
+import { elapsedMinutes, isoDate, type LocalDate, parseDate, parseTime, wallMs } from "../time.ts";
+import { GrowableColumn } from "./columns.ts";
+import { FindingCollector } from "./findings.ts";
+import { sha256Hex } from "./hash.ts";
+
+export interface DeliveryContext {
+  location: string;
+  quarter: string;
+  scope: Scope;
+  fileName: string;
+  /** Defaults to the codebook in force on the first day of the quarter. */
+  codebook?: Codebook;
+  limits?: ReadLimits;
+  examplesPerCode?: number;
+}
+
+/** Care-plan answers as stored: 0 = not registered, 1 = yes, 2 = no. */
+export type CarePlanCode = 0 | 1 | 2;
+
+/**
+ * Validated measures in columns. Holds the raw (normalised) youth numbers: it lives only in
+ * memory between validation and pseudonymisation and is never written anywhere.
+ */
+export interface MeasureColumns {
+  count: number;
+  /** Distinct normalised youth numbers; `youthIndex` points into it. */
+  youthNumbers: string[];
+  youthIndex: Int32Array;
+  sourceRow: Int32Array;
+  /** Wall-time milliseconds (see time.ts). */
+  startWall: Float64Array;
+  /** NaN when there is no end. */
+  endWall: Float64Array;
+  /** -1 when there is no end. */
+  durationMin: Int32Array;
+  typeCode: Int16Array;
+  carePlan: Int8Array;
+  hasReason: Uint8Array;
+}
+
+export interface DeliveryValidation {
+  report: ValidationReport;
+  codebook: Codebook;
+  /** Present only when the report is valid. */
+  measures?: MeasureColumns;
+}
+
+const YOUTH_NUMBER = /^[A-Z]{2}\d{4}$/;
+const MINUTES_PER_DAY = 1440;
+
+/** cyrb53: a fast 53-bit string hash, used to find exact duplicate rows without keeping the rows. */
+function hash53(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+function formatDate(d: LocalDate): string {
+  return `${String(d.day).padStart(2, "0")}.${String(d.month).padStart(2, "0")}.${d.year}`;
+}
+
+/**
+ * Checks one quarterly delivery against the codebook and returns its validation report and,
+ * when it is valid, the measures in columns. Pure: bytes in, report out (runs in a browser too).
+ */
+export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext): Promise<DeliveryValidation> {
+  const { first, last } = quarterBounds(ctx.quarter);
+  const codebook = ctx.codebook ?? codebookFor(first);
+  const cb = indexCodebook(codebook);
+  const findings = new FindingCollector(ctx.examplesPerCode);
+  const sha256 = await sha256Hex(bytes);
+  const read = await readTable(bytes, ctx.fileName, ctx.limits ?? defaultReadLimits);
+
+  const baseReport = (
+    format: ValidationReport["file"]["format"],
+    encoding: string | null,
+    delimiter: string | null,
+    rows: number,
+  ): ValidationReport => ({
+    valid: findings.errors === 0,
+    kind: "delivery",
+    codebookVersion: codebook.version,
+    location: ctx.location,
+    quarter: ctx.quarter,
+    scope: ctx.scope,
+    file: { name: ctx.fileName, bytes: bytes.length, sha256, format, encoding, delimiter },
+    stats: {
+      rows,
+      errors: findings.errors,
+      warnings: findings.warnings,
+      zeroDelivery: findings.errors === 0 && rows === 0,
+    },
+    summary: findings.summary(),
+    findings: findings.findings(),
+    examplesPerCode: findings.examplesPerCode,
+    truncated: findings.truncated,
+  });
+
+  if (!read.ok) {
+    const p = read.problem;
+    findings.error(p.code, p.row, null, p.value, p.message);
+    return { report: baseReport(read.format, null, null, 0), codebook };
+  }
+  const table = read.table;
+  const fileReport = (rows: number) => baseReport(table.format, table.encoding, table.delimiter, rows);
+
+  if (table.header.length === 0) {
+    findings.error(
+      "file-empty",
+      null,
+      null,
+      null,
+      "Het bestand is leeg: er staat zelfs geen kopregel in. Had u dit kwartaal geen maatregelen? Lever dan een bestand met alleen de kopregel (Nummer jongere;Datum start;…); dan weten we dat u wel heeft geregistreerd.",
+    );
+    return { report: fileReport(0), codebook };
+  }
+
+  const match = matchHeaders(table.header, codebook.columns);
+  for (const m of match.missing) {
+    findings.error(
+      "missing-column",
+      1,
+      m.header,
+      null,
+      `De kolom "${m.header}" ontbreekt in de kopregel (rij 1). Voeg deze kolom toe met precies deze naam; laat de cellen leeg als u niets te melden heeft.`,
+    );
+  }
+  for (const d of match.duplicates) {
+    findings.error(
+      "duplicate-column",
+      1,
+      d.header,
+      null,
+      `De kolom "${d.header}" staat ${d.indexes.length} keer in de kopregel (rij 1). Houd er één over.`,
+    );
+  }
+  for (const e of match.extra) {
+    findings.warning(
+      "extra-column",
+      1,
+      e.header,
+      e.header,
+      `De kolom "${e.header}" hoort niet bij het codeboek (versie ${codebook.version}) en wordt genegeerd. Haal de kolom weg als deze privacygevoelige gegevens bevat.`,
+    );
+  }
+  if (findings.errors > 0) return { report: fileReport(0), codebook };
+
+  const col = (id: (typeof codebook.columns)[number]["id"]): number => match.index.get(id) ?? -1;
+  const iYouth = col("youthNumber");
+  const iStartDate = col("startDate");
+  const iStartTime = col("startTime");
+  const iEndDate = col("endDate");
+  const iEndTime = col("endTime");
+  const iReason = col("reason");
+  const iType = col("type");
+  const iCare = col("carePlan");
+  const name = (i: number) => table.header[i] ?? "";
+  const allowExcel = table.format === "xlsx";
+
+  const youthIds = new Map<string, number>();
+  const youthIndex = new GrowableColumn((n) => new Int32Array(n));
+  const sourceRow = new GrowableColumn((n) => new Int32Array(n));
+  const startWall = new GrowableColumn((n) => new Float64Array(n));
+  const endWall = new GrowableColumn((n) => new Float64Array(n));
+  const durationMin = new GrowableColumn((n) => new Int32Array(n));
+  const typeCode = new GrowableColumn((n) => new Int16Array(n));
+  const carePlan = new GrowableColumn((n) => new Int8Array(n));
+  const hasReason = new GrowableColumn((n) => new Uint8Array(n));
+  const rowHashes = new GrowableColumn((n) => new Float64Array(n));
+  const hashRows = new GrowableColumn((n) => new Int32Array(n));
+  let rows = 0;
+
+  table.eachRow(
+    (cells, row) => {
+      rows++;
+      const cell = (i: number) => (cells[i] ?? "").trim();
+
+      // Youth number
+      const rawYouth = cell(iYouth);
+      const youth = normaliseYouthNumber(rawYouth);
+      if (youth === "") {
+        findings.error(
+          "missing-value",
+          row,
+          name(iYouth),
+          "",
+          `Rij ${row}: "${name(iYouth)}" is leeg. Vul het nummer van de jongere in, bijv. ${ctx.location}0001.`,
+        );
+      } else if (!YOUTH_NUMBER.test(youth)) {
+        findings.error(
+          "invalid-youth-number",
+          row,
+          name(iYouth),
+          rawYouth,
+          `Rij ${row}: "${rawYouth}" is geen geldig nummer jongere. Gebruik de locatiecode en vier cijfers, bijv. ${ctx.location}0001.`,
+        );
+      } else if (youth.slice(0, 2) !== ctx.location) {
+        findings.error(
+          "youth-number-other-location",
+          row,
+          name(iYouth),
+          rawYouth,
+          `Rij ${row}: het nummer "${rawYouth}" hoort bij locatie ${youth.slice(0, 2)}, maar dit bestand is van locatie ${ctx.location}. U kunt alleen gegevens van uw eigen locatie leveren; controleer het nummer.`,
+        );
+      }
+
+      // Start
+      const sd = cell(iStartDate);
+      const st = cell(iStartTime);
+      const startDate = sd === "" ? null : parseDate(sd, allowExcel);
+      const startTime = st === "" ? null : parseTime(st, allowExcel);
+      if (sd === "")
+        findings.error(
+          "missing-value",
+          row,
+          name(iStartDate),
+          "",
+          `Rij ${row}: "${name(iStartDate)}" is leeg. Vul de startdatum in als DD.MM.JJJJ.`,
+        );
+      else if (!startDate)
+        findings.error(
+          "invalid-date",
+          row,
+          name(iStartDate),
+          sd,
+          `Rij ${row}: "${sd}" in "${name(iStartDate)}" is geen geldige datum. Schrijf de datum als DD.MM.JJJJ, bijv. 14.02.2023.`,
+        );
+      if (st === "")
+        findings.error(
+          "missing-value",
+          row,
+          name(iStartTime),
+          "",
+          `Rij ${row}: "${name(iStartTime)}" is leeg. Vul de starttijd in als UU:MM, bijv. 14:30.`,
+        );
+      else if (startTime === null)
+        findings.error(
+          "invalid-time",
+          row,
+          name(iStartTime),
+          st,
+          `Rij ${row}: "${st}" in "${name(iStartTime)}" is geen geldige tijd. Schrijf de tijd als UU:MM tussen 00:00 en 23:59, bijv. 14:30.`,
+        );
+      if (startDate) {
+        const iso = isoDate(startDate);
+        if (iso < first || iso > last)
+          findings.error(
+            "start-outside-quarter",
+            row,
+            name(iStartDate),
+            sd,
+            `Rij ${row}: de startdatum ${formatDate(startDate)} valt buiten ${ctx.quarter} (${formatDate(parseDate(first) as LocalDate)} t/m ${formatDate(parseDate(last) as LocalDate)}). Lever deze maatregel mee in het bestand van het kwartaal waarin hij begon.`,
+          );
+      }
+
+      // End
+      const ed = cell(iEndDate);
+      const et = cell(iEndTime);
+      let endDate: LocalDate | null = null;
+      let endTime: number | null = null;
+      if (ed !== "" && et === "")
+        findings.error(
+          "end-incomplete",
+          row,
+          name(iEndTime),
+          "",
+          `Rij ${row}: er is wel een einddatum maar geen eindtijd. Vul "${name(iEndTime)}" in, of laat beide leeg als de maatregel geen duur heeft.`,
+        );
+      else if (ed === "" && et !== "")
+        findings.error(
+          "end-incomplete",
+          row,
+          name(iEndDate),
+          "",
+          `Rij ${row}: er is wel een eindtijd maar geen einddatum. Vul "${name(iEndDate)}" in, of laat beide leeg als de maatregel geen duur heeft.`,
+        );
+      if (ed !== "") {
+        endDate = parseDate(ed, allowExcel);
+        if (!endDate)
+          findings.error(
+            "invalid-date",
+            row,
+            name(iEndDate),
+            ed,
+            `Rij ${row}: "${ed}" in "${name(iEndDate)}" is geen geldige datum. Schrijf de datum als DD.MM.JJJJ, bijv. 14.02.2023.`,
+          );
+      }
+      if (et !== "") {
+        endTime = parseTime(et, allowExcel);
+        if (endTime === null)
+          findings.error(
+            "invalid-time",
+            row,
+            name(iEndTime),
+            et,
+            `Rij ${row}: "${et}" in "${name(iEndTime)}" is geen geldige tijd. Schrijf de tijd als UU:MM tussen 00:00 en 23:59.`,
+          );
+      }
+
+      // Type
+      const tx = cell(iType);
+      const code = /^\d{1,3}$/.test(tx) ? Number(tx) : Number.NaN;
+      const type = cb.typeByCode.get(code);
+      if (tx === "")
+        findings.error(
+          "missing-value",
+          row,
+          name(iType),
+          "",
+          `Rij ${row}: "${name(iType)}" is leeg. Vul de code van de maatregel in (1 t/m ${codebook.types.length}, zie het codeboek).`,
+        );
+      else if (!type)
+        findings.error(
+          "unknown-type",
+          row,
+          name(iType),
+          tx,
+          `Rij ${row}: "${tx}" is geen type VBM uit het codeboek (versie ${codebook.version}). Gebruik een code van 1 t/m ${codebook.types.length}.`,
+        );
+      else if (ctx.scope === "seclusion" && !cb.seclusionCodes.has(code))
+        findings.error(
+          "type-outside-scope",
+          row,
+          name(iType),
+          tx,
+          `Rij ${row}: type ${code} (${type.label}) is geen afzondering, maar dit bestand is geleverd als "alleen afzonderen" (codes ${[...cb.seclusionCodes].join(", ")}). Lever het bestand als "alle typen" of haal deze rij weg.`,
+        );
+
+      // Care plan
+      const cp = cell(iCare);
+      let care: 0 | 1 | 2 = 0;
+      if (cp === "1") care = 1;
+      else if (cp === "2") care = 2;
+      else if (cp !== "")
+        findings.error(
+          "invalid-care-plan",
+          row,
+          name(iCare),
+          cp,
+          `Rij ${row}: "${cp}" is geen geldige waarde voor "${name(iCare)}". Gebruik 1 (ja, staat in het plan), 2 (nee) of laat de cel leeg als het niet bekend is.`,
+        );
+
+      // Start/end relation and warnings (only when both ends parsed)
+      let duration = -1;
+      let start = Number.NaN;
+      let end = Number.NaN;
+      if (startDate && startTime !== null) start = wallMs(startDate, startTime);
+      if (endDate && endTime !== null) end = wallMs(endDate, endTime);
+      if (!Number.isNaN(start) && !Number.isNaN(end)) {
+        duration = elapsedMinutes(start, end);
+        if (duration < 0)
+          findings.error(
+            "end-before-start",
+            row,
+            name(iEndDate),
+            `${ed} ${et}`,
+            `Rij ${row}: het einde (${ed} ${et}) ligt vóór de start (${sd} ${st}). Controleer datum en tijd van start en einde.`,
+          );
+        else if (duration > MINUTES_PER_DAY)
+          findings.warning(
+            "duration-over-24h",
+            row,
+            name(iEndDate),
+            `${ed} ${et}`,
+            `Rij ${row}: deze maatregel duurde ${Math.floor(duration / 60)} uur en ${duration % 60} minuten, langer dan 24 uur. Klopt dat? Dan is het goed; anders verbetert u start of einde.`,
+          );
+        if (type?.pointInTime)
+          findings.warning(
+            "end-on-point-in-time",
+            row,
+            name(iEndDate),
+            `${ed} ${et}`,
+            `Rij ${row}: bij ${type.label.toLowerCase()} (type ${code}) hoort geen einde; het is een controle op één moment. Het einde telt niet mee; laat het de volgende keer leeg.`,
+          );
+      }
+
+      // Exact duplicates: compare hashes of the whole row afterwards.
+      rowHashes.push(hash53(cells.join("\u0001")));
+      hashRows.push(row);
+
+      // Once the file has an error it is rejected as a whole: stop keeping rows, keep checking.
+      if (findings.errors > 0) return;
+      let id = youthIds.get(youth);
+      if (id === undefined) {
+        id = youthIds.size;
+        youthIds.set(youth, id);
+      }
+      const pointInTimeEnd = type?.pointInTime === true;
+      youthIndex.push(id);
+      sourceRow.push(row);
+      startWall.push(start);
+      endWall.push(pointInTimeEnd ? Number.NaN : end);
+      durationMin.push(pointInTimeEnd ? -1 : duration);
+      typeCode.push(code);
+      carePlan.push(care);
+      hasReason.push(cell(iReason) === "" ? 0 : 1);
+    },
+    (p) => findings.add(p.code, "error", p.row, null, p.value, p.message),
+  );
+
+  // Exact duplicate rows. Fast path: a sorted copy of the hashes shows whether any repeat;
+  // only then walk the rows in file order to name each later copy and its first occurrence.
+  const hashes = rowHashes.values();
+  const sorted = Float64Array.from(hashes).sort();
+  let anyDuplicate = false;
+  for (let k = 1; k < sorted.length && !anyDuplicate; k++) anyDuplicate = sorted[k] === sorted[k - 1];
+  if (anyDuplicate) {
+    const rowNumbers = hashRows.values();
+    const firstSeen = new Map<number, number>();
+    for (let k = 0; k < hashes.length; k++) {
+      const h = hashes[k] as number;
+      const dupRow = rowNumbers[k] as number;
+      const firstRow = firstSeen.get(h);
+      if (firstRow === undefined) firstSeen.set(h, dupRow);
+      else
+        findings.error(
+          "duplicate-row",
+          dupRow,
+          null,
+          null,
+          `Rij ${dupRow} is precies gelijk aan rij ${firstRow}. Als het echt twee maatregelen waren, verschillen ze in tijd; verbeter dan de tijd. Anders verwijdert u de dubbele rij.`,
+        );
+    }
+  }
+
+  const report = fileReport(rows);
+  if (!report.valid) return { report, codebook };
+  return {
+    report,
+    codebook,
+    measures: {
+      count: sourceRow.length,
+      youthNumbers: [...youthIds.keys()],
+      youthIndex: youthIndex.values(),
+      sourceRow: sourceRow.values(),
+      startWall: startWall.values(),
+      endWall: endWall.values(),
+      durationMin: durationMin.values(),
+      typeCode: typeCode.values(),
+      carePlan: carePlan.values(),
+      hasReason: hasReason.values(),
+    },
+  };
+}
