@@ -54,6 +54,11 @@ export function parseDate(text: string, allowSerial = false): LocalDate | null {
  */
 export function parseTime(text: string, allowFraction = false): number | null {
   const s = text.trim();
+  // In xlsx files a time cell arrives as a day fraction ("0.5"); check that first there.
+  if (allowFraction && /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(s)) {
+    const minutes = Math.round(Number(s) * 1440);
+    return minutes < 1440 ? minutes : null;
+  }
   const m = /^(\d{1,2})[:.](\d{2})(?::(\d{2}))?$/.exec(s);
   if (m) {
     const h = Number(m[1]);
@@ -61,10 +66,6 @@ export function parseTime(text: string, allowFraction = false): number | null {
     const sec = m[3] === undefined ? 0 : Number(m[3]);
     if (h > 23 || mi > 59 || sec > 59) return null;
     return h * 60 + mi;
-  }
-  if (allowFraction && /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(s)) {
-    const minutes = Math.round(Number(s) * 1440);
-    return minutes < 1440 ? minutes : null;
   }
   return null;
 }
