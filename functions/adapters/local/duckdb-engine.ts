@@ -1,0 +1,160 @@
+/**
+ * Local `QueryEngine`: an in-memory DuckDB whose tables `measures`, `delivery_log` and
+ * `occupancy` are views over the files of a local curated folder (see duckdb-dialect.ts).
+ *
+ * The views are defined when the engine is created: a table whose files did not exist yet
+ * stays an empty view. Open one engine per command / figures run and close it afterwards.
+ *
+ * Results are plain JSON-safe values, as the Athena adapter must return them too: integers of any
+ * width and decimals as numbers (an integer beyond Number.MAX_SAFE_INTEGER throws), timestamps
+ * as `YYYY-MM-DD HH:MM:SS` (no zone, seconds precision), dates as `YYYY-MM-DD`.
+ */
+import {
+  type DuckDBConnection,
+  type DuckDBDateValue,
+  type DuckDBDecimalValue,
+  DuckDBInstance,
+  type DuckDBTimestampMillisecondsValue,
+  type DuckDBTimestampNanosecondsValue,
+  type DuckDBTimestampSecondsValue,
+  type DuckDBTimestampTZValue,
+  type DuckDBTimestampValue,
+  DuckDBTypeId,
+  type DuckDBValue,
+} from "@duckdb/node-api";
+import type { QueryEngine, Row, SqlValue } from "../../ports.ts";
+import { sessionSettings, sqlString, tableSources } from "./duckdb-dialect.ts";
+
+export async function createDuckDbEngine(opts: { curatedDir: string }): Promise<QueryEngine> {
+  const instance = await DuckDBInstance.create(":memory:");
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    for (const setting of sessionSettings) await connection.run(setting.sql);
+    for (const source of tableSources(opts.curatedDir)) {
+      const found = await connection.runAndReadAll(
+        `SELECT count(*) AS n FROM glob(${sqlString(source.glob)})`,
+      );
+      const hasFiles = Number(found.getRowsJson()[0]?.[0] ?? 0) > 0;
+      await connection.run(hasFiles ? source.viewSql : source.emptyViewSql);
+    }
+  } catch (error) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  return new DuckDbEngine(instance, connection);
+}
+
+class DuckDbEngine implements QueryEngine {
+  readonly dialect = "duckdb" as const;
+  /** Queries run one at a time on the single connection; callers may still start them concurrently. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    const run = async (): Promise<Row[]> => {
+      if (this.closed) throw new Error("query engine is closed");
+      const reader = await this.connection.runAndReadAll(sql, [...params]);
+      const names = reader.columnNames();
+      if (new Set(names).size !== names.length)
+        throw new Error(`duplicate column names in result: ${names.join(", ")}`);
+      const typeIds = names.map((_, i) => reader.columnTypeId(i));
+      return reader.getRows().map((values) => {
+        const row: Row = {};
+        names.forEach((name, i) => {
+          row[name] = toSqlValue(values[i] ?? null, typeIds[i] as DuckDBTypeId, name);
+        });
+        return row;
+      });
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.queue;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+type AnyTimestamp =
+  | DuckDBTimestampValue
+  | DuckDBTimestampSecondsValue
+  | DuckDBTimestampMillisecondsValue
+  | DuckDBTimestampNanosecondsValue
+  | DuckDBTimestampTZValue;
+
+function toSqlValue(value: DuckDBValue, typeId: DuckDBTypeId, column: string): SqlValue {
+  if (value === null) return null;
+  switch (typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return value as boolean;
+    case DuckDBTypeId.VARCHAR:
+      return value as string;
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+    case DuckDBTypeId.UINTEGER:
+      return value as number;
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE: {
+      const n = value as number;
+      if (!Number.isFinite(n)) throw new Error(`column ${column}: non-finite number ${n}`);
+      return n;
+    }
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UBIGINT:
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT: {
+      const n = value as bigint;
+      if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+        throw new Error(`column ${column}: integer ${n} is beyond the safe number range`);
+      return Number(n);
+    }
+    case DuckDBTypeId.DECIMAL:
+      return (value as DuckDBDecimalValue).toDouble();
+    case DuckDBTypeId.DATE:
+      return (value as DuckDBDateValue).toString();
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+      return formatTimestamp(value as AnyTimestamp, column);
+    default:
+      throw new Error(`column ${column}: unsupported result type ${DuckDBTypeId[typeId] ?? typeId}`);
+  }
+}
+
+/** `YYYY-MM-DD HH:MM:SS`, seconds precision, no zone (TIMESTAMP_TZ is rendered in UTC, the session zone). */
+function formatTimestamp(value: AnyTimestamp, column: string): string {
+  let millis: bigint;
+  if ("seconds" in value) millis = value.seconds * 1000n;
+  else if ("millis" in value) millis = value.millis;
+  else if ("nanos" in value) millis = floorDiv(value.nanos, 1_000_000n);
+  else millis = floorDiv(value.micros, 1000n);
+  const date = new Date(Number(millis));
+  const iso = Number.isNaN(date.getTime()) ? "" : date.toISOString();
+  // Years outside 0000-9999 (and DuckDB's infinity values) have no `YYYY-MM-DD` form.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(iso))
+    throw new Error(`column ${column}: timestamp out of range`);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+}
+
+/** Integer division rounding towards minus infinity (bigint `/` truncates towards zero). */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
