@@ -18,6 +18,7 @@ export interface LocalDate {
 const DATE_PATTERNS = [
   /^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$/, // DD.MM.JJJJ (also - and /)
 ];
+const XLSX_DATE_TIME = /^(\d{2}\.\d{2}\.\d{4}) (\d{2}:\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function validDate(year: number, month: number, day: number): LocalDate | null {
@@ -31,7 +32,8 @@ function validDate(year: number, month: number, day: number): LocalDate | null {
  * `JJJJ-MM-DD`). With `allowSerial` (xlsx files) an Excel serial day number is accepted too.
  */
 export function parseDate(text: string, allowSerial = false): LocalDate | null {
-  const s = text.trim();
+  // An xlsx date-time cell in a date column reads "DD.MM.JJJJ HH:MM": the date part counts.
+  const s = allowSerial ? text.trim().replace(XLSX_DATE_TIME, "$1") : text.trim();
   for (const p of DATE_PATTERNS) {
     const m = p.exec(s);
     if (m) return validDate(Number(m[3]), Number(m[2]), Number(m[1]));
@@ -53,7 +55,8 @@ export function parseDate(text: string, allowSerial = false): LocalDate | null {
  * Returns minutes since midnight.
  */
 export function parseTime(text: string, allowFraction = false): number | null {
-  const s = text.trim();
+  // An xlsx date-time cell in a time column reads "DD.MM.JJJJ HH:MM": the time part counts.
+  const s = allowFraction ? text.trim().replace(XLSX_DATE_TIME, "$2") : text.trim();
   // In xlsx files a time cell arrives as a day fraction ("0.5"); check that first there.
   if (allowFraction && /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(s)) {
     const minutes = Math.round(Number(s) * 1440);

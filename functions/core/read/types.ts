@@ -32,7 +32,7 @@ export interface Table {
   format: FileFormat;
   /** e.g. "utf-8", "utf-8-bom", "windows-1252"; null for xlsx. */
   encoding: string | null;
-  /** ";" or "," for CSV; null for xlsx. */
+  /** ";", "," or a tab (Excel's "Unicode text" export) for CSV; null for xlsx. */
   delimiter: string | null;
   /** Header cells (row 1), trimmed. Empty array when the file has no header at all. */
   header: string[];

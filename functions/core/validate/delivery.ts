@@ -120,12 +120,16 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const fileReport = (rows: number) => baseReport(table.format, table.encoding, table.delimiter, rows);
 
   if (table.header.length === 0) {
+    const zeroHint =
+      "Had u dit kwartaal geen maatregelen? Lever dan een bestand met alleen de kopregel (Nummer jongere;Datum start;…); dan weten we dat u wel heeft geregistreerd.";
     findings.error(
       "file-empty",
+      bytes.length === 0 ? null : 1,
       null,
       null,
-      null,
-      "Het bestand is leeg: er staat zelfs geen kopregel in. Had u dit kwartaal geen maatregelen? Lever dan een bestand met alleen de kopregel (Nummer jongere;Datum start;…); dan weten we dat u wel heeft geregistreerd.",
+      bytes.length === 0
+        ? `Het bestand is leeg (0 bytes). ${zeroHint}`
+        : `De eerste rij is leeg, maar daar hoort de kopregel te staan. Zet de kolomnamen in rij 1 en haal lege rijen erboven weg. ${zeroHint}`,
     );
     return { report: fileReport(0), codebook };
   }
@@ -150,12 +154,13 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     );
   }
   for (const e of match.extra) {
+    const label = e.header === "" ? `Kolom ${e.index + 1} (zonder naam)` : `De kolom "${e.header}"`;
     findings.warning(
       "extra-column",
       1,
+      e.header === "" ? `kolom ${e.index + 1}` : e.header,
       e.header,
-      e.header,
-      `De kolom "${e.header}" hoort niet bij het codeboek (versie ${codebook.version}) en wordt genegeerd. Haal de kolom weg als deze privacygevoelige gegevens bevat.`,
+      `${label} hoort niet bij het codeboek (versie ${codebook.version}) en wordt genegeerd. Haal de kolom weg als deze privacygevoelige gegevens bevat.`,
     );
   }
   if (findings.errors > 0) return { report: fileReport(0), codebook };

@@ -1,0 +1,69 @@
+import { readCsv } from "./csv.ts";
+import { defaultReadLimits, type FileFormat, type ReadLimits, type ReadResult } from "./types.ts";
+import { isZip, readXlsx } from "./xlsx.ts";
+
+export { readCsv } from "./csv.ts";
+export { decodeText } from "./decode.ts";
+export { matchHeaders, normaliseHeader } from "./headers.ts";
+export * from "./types.ts";
+export { readXlsx } from "./xlsx.ts";
+
+/**
+ * Reads a delivered file as a table: .xlsx (by name or zip signature) or CSV (anything else).
+ * Works on bytes only, so it runs in Node and in a browser.
+ */
+export async function readTable(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: ReadLimits = defaultReadLimits,
+): Promise<ReadResult> {
+  const name = fileName.toLowerCase();
+  const format: FileFormat = name.endsWith(".xlsx") || isZip(bytes) ? "xlsx" : "csv";
+  if (bytes.length > limits.maxBytes) return tooLarge(bytes.length, limits.maxBytes, format);
+  // The validator decides what an empty file means.
+  if (bytes.length === 0)
+    return { ok: true, table: { format, encoding: null, delimiter: null, header: [], eachRow() {} } };
+  if (isOldExcel(bytes)) return oldExcel();
+  return format === "xlsx" ? readXlsx(bytes, limits) : readCsv(bytes);
+}
+
+/** The compound-file signature of old binary Excel (.xls) files. */
+function isOldExcel(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+}
+
+function oldExcel(): ReadResult {
+  return {
+    ok: false,
+    format: "unknown",
+    problem: {
+      code: "xlsx-invalid",
+      row: null,
+      value: null,
+      message:
+        "Dit is een oud Excel-bestand (.xls); dat kan niet gelezen worden. Open het in Excel en sla het " +
+        "op als Excel-werkmap (.xlsx) of als CSV (gescheiden door puntkomma's).",
+    },
+  };
+}
+
+function tooLarge(bytes: number, maxBytes: number, format: FileFormat): ReadResult {
+  const advice =
+    format === "xlsx"
+      ? "Splits het bestand per kwartaal, of sla het op als CSV (gescheiden door puntkomma's); dat is vaak veel kleiner."
+      : "Splits het bestand per kwartaal en lever de delen apart aan.";
+  return {
+    ok: false,
+    format,
+    problem: {
+      code: "file-too-large",
+      row: null,
+      value: null,
+      message: `Dit bestand is ${megabytes(bytes)} MB; dat is groter dan de grens van ${megabytes(maxBytes)} MB. ${advice}`,
+    },
+  };
+}
+
+function megabytes(bytes: number): string {
+  return new Intl.NumberFormat("nl-NL", { maximumSignificantDigits: 3 }).format(bytes / (1024 * 1024));
+}

@@ -1,0 +1,222 @@
+import ExcelJS from "exceljs";
+import { zipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import type { ReadProblem, ReadResult, Table } from "../../../functions/core/read/types.ts";
+import { readXlsx } from "../../../functions/core/read/xlsx.ts";
+
+const limits = { maxBytes: 50 * 1024 * 1024, maxUncompressedBytes: 10 * 1024 * 1024 };
+
+async function xlsxBytes(fill: (sheet: ExcelJS.Worksheet) => void): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  fill(workbook.addWorksheet("VBM"));
+  workbook.addWorksheet("Toelichting").addRow(["Niet lezen"]);
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+function table(result: ReadResult): Table {
+  if (!result.ok) throw new Error(`not ok: ${result.problem.code}`);
+  return result.table;
+}
+
+function collect(t: Table): { rows: [number, string[]][]; problems: ReadProblem[] } {
+  const rows: [number, string[]][] = [];
+  const problems: ReadProblem[] = [];
+  t.eachRow(
+    (cells, row) => rows.push([row, [...cells]]),
+    (p) => problems.push(p),
+  );
+  return { rows, problems };
+}
+
+describe("readXlsx", () => {
+  it("turns cells into text as the user sees them", async () => {
+    // Prepare
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.addRow([
+        " Nummer jongere ",
+        "Datum start",
+        "Tijd start",
+        "Moment",
+        "Serieel",
+        "Fractie",
+        "Aanleiding",
+      ]);
+      const row = sheet.addRow([
+        "XX0001",
+        new Date(Date.UTC(2023, 1, 3)),
+        0.5,
+        new Date(Date.UTC(2023, 11, 31, 23, 59)),
+        44927,
+        0.375,
+        { richText: [{ text: "Sloeg " }, { text: "hard", font: { bold: true } }] },
+      ]);
+      row.getCell(2).numFmt = "dd-mm-yyyy";
+      row.getCell(3).numFmt = "hh:mm";
+      row.getCell(4).numFmt = "dd-mm-yyyy hh:mm";
+      sheet.addRow([
+        { text: "XX0002", hyperlink: "https://example.org" },
+        { formula: "DATE(2023,3,1)", result: new Date(Date.UTC(2023, 2, 1)) },
+        { formula: "1+1", result: 2 },
+        true,
+        { error: "#N/A" },
+        null,
+        "  ",
+      ]);
+    });
+
+    // Act
+    const t = table(await readXlsx(bytes, limits));
+    const { rows, problems } = collect(t);
+
+    // Assess
+    expect(t).toMatchObject({ format: "xlsx", encoding: null, delimiter: null });
+    expect(t.header).toEqual([
+      "Nummer jongere",
+      "Datum start",
+      "Tijd start",
+      "Moment",
+      "Serieel",
+      "Fractie",
+      "Aanleiding",
+    ]);
+    expect(rows).toEqual([
+      [2, ["XX0001", "03.02.2023", "12:00", "31.12.2023 23:59", "44927", "0.375", "Sloeg hard"]],
+      [3, ["XX0002", "01.03.2023", "2", "true", "#N/A", "", "  "]],
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it("rounds times to the second before showing minutes", async () => {
+    // Prepare: 08:00 as the inexact fraction 8/24 minus a rounding error
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.addRow(["Tijd start"]);
+      sheet.addRow([8 / 24 - 1e-9]).getCell(1).numFmt = "hh:mm";
+    });
+
+    // Act
+    const { rows } = collect(table(await readXlsx(bytes, limits)));
+
+    // Assess
+    expect(rows).toEqual([[2, ["08:00"]]]);
+  });
+
+  it("skips blank rows but keeps Excel's row numbers", async () => {
+    // Prepare
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.addRow(["a", "b"]);
+      sheet.getRow(2).values = ["1", "2"];
+      sheet.getRow(3).values = [" ", ""];
+      sheet.getRow(5).values = ["5", "6"];
+    });
+
+    // Act
+    const { rows } = collect(table(await readXlsx(bytes, limits)));
+
+    // Assess
+    expect(rows).toEqual([
+      [2, ["1", "2"]],
+      [5, ["5", "6"]],
+    ]);
+  });
+
+  it("drops trailing empty header cells and reports values in columns without a header", async () => {
+    // Prepare
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.addRow(["a", "b", " ", ""]);
+      sheet.addRow(["1", "2", "", ""]);
+      sheet.getCell("E3").value = "vergeten";
+      sheet.getCell("A3").value = "3";
+    });
+
+    // Act
+    const t = table(await readXlsx(bytes, limits));
+    const { rows, problems } = collect(t);
+
+    // Assess
+    expect(t.header).toEqual(["a", "b"]);
+    expect(rows).toEqual([[2, ["1", "2"]]]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: "row-field-count", row: 3, value: "E" });
+    expect(problems[0]?.message).toContain("kolom E");
+  });
+
+  it("gives an empty header when row 1 is empty, even with rows below", async () => {
+    // Prepare
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.getRow(3).values = ["XX0001", "6"];
+    });
+
+    // Act
+    const t = table(await readXlsx(bytes, limits));
+    const { rows } = collect(t);
+
+    // Assess
+    expect(t.header).toEqual([]);
+    expect(rows).toEqual([]);
+  });
+
+  it("refuses a .xlsx that is not a zip", async () => {
+    // Act
+    const result = await readXlsx(new TextEncoder().encode("Nummer jongere;Datum start\n"), limits);
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, format: "xlsx", problem: { code: "xlsx-invalid", row: null } });
+    if (!result.ok) expect(result.problem.message).toContain("geen geldig Excel-bestand");
+  });
+
+  it("refuses a zip whose entries inflate beyond the limit (zip bomb)", async () => {
+    // Prepare: 8 MB of zeros compress to a few KB
+    const bomb = zipSync({ "xl/worksheets/sheet1.xml": new Uint8Array(8 * 1024 * 1024) });
+
+    // Act
+    const result = await readXlsx(bomb, { ...limits, maxUncompressedBytes: 1024 * 1024 });
+
+    // Assess
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect(result).toMatchObject({
+      ok: false,
+      format: "xlsx",
+      problem: { code: "xlsx-too-large", row: null },
+    });
+  });
+
+  it("refuses a zip that is not a workbook without crashing", async () => {
+    // Prepare
+    const zip = zipSync({ "hallo.txt": new TextEncoder().encode("geen werkmap") });
+
+    // Act
+    const result = await readXlsx(zip, limits);
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, problem: { code: "xlsx-invalid" } });
+  });
+
+  it("refuses a corrupt or truncated zip", async () => {
+    // Prepare
+    const good = await xlsxBytes((sheet) => sheet.addRow(["a"]));
+    const truncated = good.subarray(0, Math.floor(good.length / 2));
+    const garbage = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x08, 0x00, 0x08, 0x00, 0xff, 0xff]);
+
+    // Act
+    const results = [await readXlsx(truncated, limits), await readXlsx(garbage, limits)];
+
+    // Assess
+    for (const result of results)
+      expect(result).toMatchObject({ ok: false, problem: { code: "xlsx-invalid" } });
+  });
+
+  it("reads the first worksheet only", async () => {
+    // Prepare
+    const bytes = await xlsxBytes((sheet) => {
+      sheet.addRow(["Nummer jongere"]);
+      sheet.addRow(["XX0001"]);
+    });
+
+    // Act
+    const t = table(await readXlsx(bytes, limits));
+
+    // Assess
+    expect(t.header).toEqual(["Nummer jongere"]);
+    expect(collect(t).rows).toEqual([[2, ["XX0001"]]]);
+  });
+});
