@@ -25,7 +25,12 @@ function setup() {
   const ports: Ports = {
     store: createFolderStore(t.dir),
     pseudonymiser: createHmacPseudonymiser(key),
-    clock: { now: () => new Date((tick += 1000)) },
+    clock: {
+      now: () => {
+        tick += 1000;
+        return new Date(tick);
+      },
+    },
     logger,
   };
   return { dir: t.dir, ports, logs };

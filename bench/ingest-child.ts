@@ -1,0 +1,58 @@
+/**
+ * One measured run in a fresh process (so peak RSS is this run's own):
+ *   deliver <csv> <dataDir> <location> <quarter>   — the full `deliver` path (drop zone → ingest)
+ *   anchor <csv> <outParquet>                     — DuckDB's own CSV → Parquet conversion
+ *   typical <csv> <dataDir> <location> <quarter>  — the same delivery twice in one process (cold, warm)
+ * Prints one JSON line.
+ */
+import { readFileSync } from "node:fs";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { deliverFile } from "../functions/cli/actions.ts";
+import { createRuntime } from "../functions/compose.ts";
+import { deliveryKey } from "../schemas/delivery.ts";
+
+const [mode, file, target, location, quarter] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function deliverOnce(dataDir: string): Promise<{ ms: number; status: string; rows: number }> {
+  const t = performance.now();
+  const runtime = createRuntime({ mode: "local", dataDir });
+  const bytes = new Uint8Array(readFileSync(file));
+  const outcome = await deliverFile(runtime, {
+    bytes,
+    key: deliveryKey(location, quarter, "all", "bench.csv"),
+  });
+  return { ms: performance.now() - t, status: outcome.status, rows: outcome.entry.rows };
+}
+
+if (mode === "anchor") {
+  const t = performance.now();
+  const db = await DuckDBInstance.create(":memory:", { threads: "2" });
+  const c = await db.connect();
+  await c.run(
+    `COPY (SELECT * FROM read_csv('${file}', delim = ';', header = true, all_varchar = true)) TO '${target}' (FORMAT parquet)`,
+  );
+  c.closeSync();
+  console.log(JSON.stringify({ ms: performance.now() - t, peakRssMiB: rss() }));
+} else if (mode === "deliver") {
+  const r = await deliverOnce(target);
+  console.log(JSON.stringify({ ...r, peakRssMiB: rss() }));
+} else if (mode === "typical") {
+  const cold = await deliverOnce(target);
+  const warm = await deliverOnce(target);
+  console.log(
+    JSON.stringify({
+      coldMs: cold.ms,
+      warmMs: warm.ms,
+      status: warm.status,
+      rows: warm.rows,
+      peakRssMiB: rss(),
+    }),
+  );
+}
