@@ -3,11 +3,12 @@ import { locationCode } from "../../schemas/delivery.ts";
 import type { Runtime } from "../compose.ts";
 import { buildFigures } from "../core/figures.ts";
 import { type IngestOutcome, ingestDropZoneObject } from "../core/ingest.ts";
+import type { ReadLimits } from "../core/read/types.ts";
 
 /** Puts a file in the drop zone and runs the ingest exactly as the Lambda does. */
 export async function deliverFile(
   runtime: Runtime,
-  input: { bytes: Uint8Array; key: string },
+  input: { bytes: Uint8Array; key: string; limits?: ReadLimits },
 ): Promise<IngestOutcome> {
   const locations = (await runtime.loadLocations()).map((l) => l.code);
   const { store, clock } = runtime.ports;
@@ -15,7 +16,7 @@ export async function deliverFile(
   return ingestDropZoneObject(
     runtime.ports,
     { key: input.key, version: randomUUID(), receivedAt: clock.now() },
-    { locations },
+    { locations, ...(input.limits ? { limits: input.limits } : {}) },
   );
 }
 

@@ -9,6 +9,7 @@ import {
   scope as scopeSchema,
 } from "../../schemas/delivery.ts";
 import { createRuntime } from "../compose.ts";
+import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
 import { SystemError, UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
@@ -111,6 +112,18 @@ async function readInput(path: string | undefined): Promise<{ bytes: Uint8Array;
   }
 }
 
+/** Read limits; the file size limit can be set with VBM_MAX_FILE_MB (default 50). */
+export function readLimits(io: Io): ReadLimits {
+  const raw = io.env.VBM_MAX_FILE_MB;
+  if (raw === undefined || raw === "") return defaultReadLimits;
+  const mb = Number(raw);
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new UserError(
+      `VBM_MAX_FILE_MB="${raw}" is geen geldig aantal megabytes; gebruik bijv. VBM_MAX_FILE_MB=50.`,
+    );
+  return { ...defaultReadLimits, maxBytes: Math.round(mb * 1024 * 1024) };
+}
+
 function dataDir(values: Args, io: Io): string {
   return values["data-dir"] ?? io.env.VBM_DATA_DIR ?? ".vbm";
 }
@@ -118,7 +131,7 @@ function dataDir(values: Args, io: Io): string {
 async function commandValidate(positionals: string[], values: Args, io: Io): Promise<number> {
   const opts = deliveryOptions(values);
   const { bytes, fileName } = await readInput(positionals[0]);
-  const { report } = await validateDelivery(bytes, { ...opts, fileName });
+  const { report } = await validateDelivery(bytes, { ...opts, fileName, limits: readLimits(io) });
   io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.valid ? 0 : 1;
 }
@@ -146,7 +159,7 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
 async function commandOccupancy(positionals: string[], values: Args, io: Io): Promise<number> {
   const { bytes, fileName } = await readInput(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
-  const outcome = await deliverFile(runtime, { bytes, key: occupancyKey(fileName) });
+  const outcome = await deliverFile(runtime, { bytes, key: occupancyKey(fileName), limits: readLimits(io) });
   const report = outcome.report;
   if (values.json) io.out(JSON.stringify(outcome, null, 2));
   else if (report) {
