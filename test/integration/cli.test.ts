@@ -124,7 +124,7 @@ describe("vbm-monitor CLI end to end", () => {
     });
     // exact median and mean duration per type (durations recomputed from the written rows)
     const minutesOf = (r: string[]) => {
-      const [sd, st, ed, et] = [r[1], r[2], r[3], r[4]] as string[];
+      const [sd, st, ed, et] = [r[1], r[2], r[3], r[4]].map(String) as [string, string, string, string];
       const ms = (d: string, t: string) =>
         Date.UTC(
           2023,
