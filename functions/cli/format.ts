@@ -74,11 +74,11 @@ export function formatFigures(m: FiguresModel): string {
   lines.push("");
   lines.push("Duur per type (alleen maatregelen met een einde; u:mm):");
   lines.push(
-    `  ${"type".padEnd(48)} ${"n".padStart(5)} ${"min".padStart(6)} ${"max".padStart(6)} ${"gem.".padStart(6)} ${"mediaan".padStart(8)}`,
+    `  ${"type".padEnd(56)} ${"n".padStart(5)} ${"min".padStart(6)} ${"max".padStart(6)} ${"gem.".padStart(6)} ${"mediaan".padStart(8)}`,
   );
   for (const d of m.duration)
     lines.push(
-      `  ${`${d.type} ${d.label}`.padEnd(48)} ${String(d.n).padStart(5)} ${hmm(d.min).padStart(6)} ${hmm(d.max).padStart(6)} ${hmm(d.mean).padStart(6)} ${hmm(d.median).padStart(8)}`,
+      `  ${`${d.type} ${d.label}`.slice(0, 56).padEnd(56)} ${String(d.n).padStart(5)} ${hmm(d.min).padStart(6)} ${hmm(d.max).padStart(6)} ${hmm(d.mean).padStart(6)} ${hmm(d.median).padStart(8)}`,
     );
   lines.push("");
   const cpTotal = m.carePlan.yes + m.carePlan.no + m.carePlan.unknown || 1;
