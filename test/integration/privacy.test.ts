@@ -89,7 +89,9 @@ describe("privacy", () => {
     const db = await DuckDBInstance.create(":memory:");
     const c = await db.connect();
     const rows = (
-      await c.runAndReadAll(`SELECT * FROM read_parquet('${join(dir, "data", "curated")}/**/*.parquet', union_by_name = true)`)
+      await c.runAndReadAll(
+        `SELECT * FROM read_parquet('${join(dir, "data", "curated")}/**/*.parquet', union_by_name = true)`,
+      )
     ).getRowsJson();
     c.closeSync();
     const text = JSON.stringify(rows);
