@@ -1,7 +1,6 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { type LocationConfig, locationsConfig } from "../schemas/locations.ts";
-import { createDuckDbEngine } from "./adapters/local/duckdb-engine.ts";
 import { createFileLogger } from "./adapters/local/file-logger.ts";
 import { createFolderStore } from "./adapters/local/folder-store.ts";
 import { createHmacPseudonymiser, loadOrCreateKey } from "./adapters/local/hmac-pseudonymiser.ts";
@@ -56,7 +55,11 @@ export function createRuntime(
       return ports;
     },
     store,
-    openQueryEngine: () => createDuckDbEngine({ curatedDir: join(dataDir, "curated") }),
+    // DuckDB is loaded only when a query runs: delivering a file does not need it.
+    openQueryEngine: async () =>
+      (await import("./adapters/local/duckdb-engine.ts")).createDuckDbEngine({
+        curatedDir: join(dataDir, "curated"),
+      }),
     async loadLocations() {
       const obj = await store.get("config", "locations.json");
       if (!obj) return [];

@@ -5,14 +5,17 @@ import { buildFigures } from "../core/figures.ts";
 import { type IngestOutcome, ingestDropZoneObject } from "../core/ingest.ts";
 import type { ReadLimits } from "../core/read/types.ts";
 
-/** Puts a file in the drop zone and runs the ingest exactly as the Lambda does. */
+/**
+ * Puts a file in the drop zone and runs the ingest exactly as the Lambda does. The file is
+ * loaded through `input.load` so its bytes are not kept alive while the ingest reads them back.
+ */
 export async function deliverFile(
   runtime: Runtime,
-  input: { bytes: Uint8Array; key: string; limits?: ReadLimits },
+  input: { load: () => Promise<Uint8Array>; key: string; limits?: ReadLimits },
 ): Promise<IngestOutcome> {
   const locations = (await runtime.loadLocations()).map((l) => l.code);
   const { store, clock } = runtime.ports;
-  await store.put("dropzone", input.key, input.bytes);
+  await store.put("dropzone", input.key, await input.load());
   return ingestDropZoneObject(
     runtime.ports,
     { key: input.key, version: randomUUID(), receivedAt: clock.now() },

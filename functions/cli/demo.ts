@@ -45,7 +45,7 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
 
   io.out(`Voorbeeldmonitor: ${demo.locations.length} fictieve locaties, 2023 Q1 t/m Q3.\n`);
   const occ = await deliverFile(runtime, {
-    bytes: demo.occupancy.bytes,
+    load: async () => demo.occupancy.bytes,
     key: occupancyKey(demo.occupancy.fileName),
   });
   io.out(`Bezetting: ${occ.status === "accepted" ? "geladen" : "AFGEWEZEN"} (${occ.entry.rows} regels)`);
@@ -54,7 +54,7 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   let unexpected = 0;
   for (const d of demo.deliveries) {
     const outcome = await deliverFile(runtime, {
-      bytes: d.bytes,
+      load: async () => d.bytes,
       key: deliveryKey(d.location, d.quarter, d.scope, d.fileName),
     });
     const r = outcome.report;

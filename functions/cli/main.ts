@@ -95,21 +95,30 @@ function deliveryOptions(values: Args) {
   return { location, quarter, scope: s.data };
 }
 
-async function readInput(path: string | undefined): Promise<{ bytes: Uint8Array; fileName: string }> {
+/** Checks the input file exists; `load` reads it (as a view on Node's buffer, no copy). */
+async function inputFile(
+  path: string | undefined,
+): Promise<{ fileName: string; load: () => Promise<Uint8Array> }> {
   if (!path)
     throw new UserError(
       "Geef het bestand op, bijv. vbm-monitor validate export.csv --location AB --quarter 2023-Q1.",
     );
+  const unreadable = (e: unknown) =>
+    new UserError(`Het bestand "${path}" is niet te openen. Controleer de naam en de map.`, { cause: e });
   try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new UserError(`"${path}" is geen bestand.`);
-    return { bytes: new Uint8Array(await readFile(path)), fileName: basename(path) };
+    if (!(await stat(path)).isFile()) throw new UserError(`"${path}" is geen bestand.`);
   } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`Het bestand "${path}" is niet te openen. Controleer de naam en de map.`, {
-      cause: e,
-    });
+    throw e instanceof UserError ? e : unreadable(e);
   }
+  const load = async () => {
+    try {
+      const buf = await readFile(path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      throw unreadable(e);
+    }
+  };
+  return { fileName: basename(path), load };
 }
 
 /** Read limits; the file size limit can be set with VBM_MAX_FILE_MB (default 50). */
@@ -130,19 +139,20 @@ function dataDir(values: Args, io: Io): string {
 
 async function commandValidate(positionals: string[], values: Args, io: Io): Promise<number> {
   const opts = deliveryOptions(values);
-  const { bytes, fileName } = await readInput(positionals[0]);
-  const { report } = await validateDelivery(bytes, { ...opts, fileName, limits: readLimits(io) });
+  const { fileName, load } = await inputFile(positionals[0]);
+  const { report } = await validateDelivery(await load(), { ...opts, fileName, limits: readLimits(io) });
   io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.valid ? 0 : 1;
 }
 
 async function commandDeliver(positionals: string[], values: Args, io: Io): Promise<number> {
   const opts = deliveryOptions(values);
-  const { bytes, fileName } = await readInput(positionals[0]);
+  const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
   const outcome = await deliverFile(runtime, {
-    bytes,
+    load,
     key: deliveryKey(opts.location, opts.quarter, opts.scope, fileName),
+    limits: readLimits(io),
   });
   if (values.json) io.out(JSON.stringify(outcome, null, 2));
   else if (outcome.report) {
@@ -157,9 +167,9 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
 }
 
 async function commandOccupancy(positionals: string[], values: Args, io: Io): Promise<number> {
-  const { bytes, fileName } = await readInput(positionals[0]);
+  const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
-  const outcome = await deliverFile(runtime, { bytes, key: occupancyKey(fileName), limits: readLimits(io) });
+  const outcome = await deliverFile(runtime, { load, key: occupancyKey(fileName), limits: readLimits(io) });
   const report = outcome.report;
   if (values.json) io.out(JSON.stringify(outcome, null, 2));
   else if (report) {

@@ -1,4 +1,4 @@
-import { type Codebook, indexCodebook } from "../../schemas/codebook.ts";
+import type { Codebook } from "../../schemas/codebook.ts";
 import { measureColumns } from "../../schemas/curated.ts";
 import {
   boolColumn,
@@ -24,7 +24,6 @@ export function encodeMeasures(
   pseudonyms: ReadonlyMap<string, string>,
   meta: { deliveryId: string; codebook: Codebook },
 ): Uint8Array {
-  const cb = indexCodebook(meta.codebook);
   const n = m.count;
   const pseudonymValues = m.youthNumbers.map((y) => {
     const p = pseudonyms.get(y);
@@ -34,7 +33,7 @@ export function encodeMeasures(
 
   const months: string[] = [];
   const monthIndexByDay = new Map<number, number>();
-  const monthIdx = new Int32Array(n);
+  const monthIdx = new Int8Array(n);
   const hour = new Int16Array(n);
   for (let i = 0; i < n; i++) {
     const wall = m.startWall[i] as number;
@@ -50,17 +49,29 @@ export function encodeMeasures(
     hour[i] = Math.floor((wall - day * DAY) / HOUR);
   }
 
+  // Per type code: category index, room index (-1 = not seclusion) and locked, looked up by code.
   const categories = meta.codebook.categories.map((c) => c.id);
   const rooms = meta.codebook.rooms.map((r) => r.id);
-  const categoryIdx = new Int32Array(n);
-  const roomIdx = new Int32Array(n);
+  const maxCode = Math.max(...meta.codebook.types.map((t) => t.code));
+  const categoryOf = new Int32Array(maxCode + 1).fill(-1);
+  const roomOf = new Int32Array(maxCode + 1).fill(-1);
+  const lockedOf = new Uint8Array(maxCode + 1);
+  for (const t of meta.codebook.types) {
+    categoryOf[t.code] = categories.indexOf(t.category);
+    roomOf[t.code] = t.seclusion ? rooms.indexOf(t.seclusion.room) : -1;
+    lockedOf[t.code] = t.seclusion?.locked ? 1 : 0;
+  }
+  const categoryIdx = new Int8Array(n);
+  const roomIdx = new Int8Array(n);
   const locked = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const type = cb.typeByCode.get(m.typeCode[i] as number);
-    if (!type) throw new Error(`type ${m.typeCode[i]} is not in codebook ${meta.codebook.version}`);
-    categoryIdx[i] = categories.indexOf(type.category);
-    roomIdx[i] = type.seclusion ? rooms.indexOf(type.seclusion.room) : -1;
-    locked[i] = type.seclusion?.locked ? 1 : 0;
+    const code = m.typeCode[i] as number;
+    const category = categoryOf[code];
+    if (category === undefined || category < 0)
+      throw new Error(`type ${code} is not in codebook ${meta.codebook.version}`);
+    categoryIdx[i] = category;
+    roomIdx[i] = roomOf[code] as number;
+    locked[i] = lockedOf[code] as number;
   }
 
   const columns = {
@@ -76,13 +87,13 @@ export function encodeMeasures(
     category: dictionaryColumn(categories, categoryIdx),
     room: dictionaryColumn(rooms, roomIdx),
     locked: boolColumn(locked, n, (i) => (roomIdx[i] as number) >= 0),
-    care_plan: dictionaryColumn(["unknown", "yes", "no"], Int32Array.from(m.carePlan)),
+    care_plan: dictionaryColumn(["unknown", "yes", "no"], m.carePlan),
     has_reason: boolColumn(m.hasReason, n),
     codebook_version: constantColumn(meta.codebook.version, n),
   };
   // Keep the file's column order identical to the documented contract.
   const ordered = Object.fromEntries(measureColumns.map((c) => [c.name, columns[c.name]]));
-  return writeParquet(ordered);
+  return writeParquet(ordered, ["source_row", "start_ts", "end_ts"]);
 }
 
 export interface OccupancyRow {

@@ -78,41 +78,30 @@ export async function ingestDropZoneObject(
     return { status: "duplicate", kind, entry, report: null };
   }
 
-  const object = await store.get("dropzone", event.key);
-  if (!object) throw new SystemError(`Het bestand ${event.key} staat niet (meer) in de afleverzone.`);
-  const bytes = object.body;
   const fileName = event.key.split("/").pop() ?? event.key;
-  const fileSha = await sha256Hex(bytes);
-
-  if (kind === "occupancy")
-    return ingestOccupancy(ports, event, { attemptId, logKey, bytes, fileName, fileSha }, options);
-
-  let validation:
-    | DeliveryValidation
-    | { report: ValidationReport; measures?: undefined; codebook?: undefined };
-  if (!route) {
-    const message = parsed.ok ? "" : parsed.message;
-    validation = { report: unroutableReport(fileName, bytes.length, fileSha, message) };
-  } else if (
-    options.locations &&
-    options.locations.length > 0 &&
-    !options.locations.includes(route.location)
-  ) {
-    validation = {
-      report: unroutableReport(
-        fileName,
-        bytes.length,
-        fileSha,
-        `Locatie ${route.location} staat niet in de lijst van locaties. Controleer de locatiecode of vraag de netwerkbegeleider de locatie toe te voegen.`,
-        route,
-      ),
-    };
-  } else {
-    validation = await validateDelivery(bytes, {
-      ...route,
-      ...(options.limits ? { limits: options.limits } : {}),
-    });
+  if (kind === "occupancy") {
+    const bytes = await readDropZone(ports, event.key);
+    return ingestOccupancy(
+      ports,
+      event,
+      { attemptId, logKey, bytes, fileName, fileSha: await sha256Hex(bytes) },
+      options,
+    );
   }
+  // The file's bytes live only inside `check`, so they can be freed before the Parquet is built.
+  const check = async (): Promise<CheckedDelivery> => {
+    const bytes = await readDropZone(ports, event.key);
+    if (!route) {
+      const message = parsed.ok ? "" : parsed.message;
+      return { report: unroutableReport(fileName, bytes.length, await sha256Hex(bytes), message) };
+    }
+    if (options.locations && options.locations.length > 0 && !options.locations.includes(route.location)) {
+      const message = `Locatie ${route.location} staat niet in de lijst van locaties. Controleer de locatiecode of vraag de netwerkbegeleider de locatie toe te voegen.`;
+      return { report: unroutableReport(fileName, bytes.length, await sha256Hex(bytes), message, route) };
+    }
+    return validateDelivery(bytes, { ...route, ...(options.limits ? { limits: options.limits } : {}) });
+  };
+  const validation = await check();
   const { report } = validation;
   const location = route?.location ?? "_unrouted";
   const quarter = route?.quarter ?? "_";
@@ -145,7 +134,7 @@ export async function ingestDropZoneObject(
     });
   } else {
     quarantineKey = `${location}/${quarter}/${attemptId}/${fileName}`;
-    await store.put("quarantine", quarantineKey, bytes);
+    await store.put("quarantine", quarantineKey, await readDropZone(ports, event.key));
     await store.put(
       "quarantine",
       `${location}/${quarter}/${attemptId}/report.json`,
@@ -165,8 +154,8 @@ export async function ingestDropZoneObject(
     scope: route?.scope ?? null,
     source_key: event.key,
     file_name: fileName,
-    file_sha256: fileSha,
-    file_bytes: bytes.length,
+    file_sha256: report.file.sha256,
+    file_bytes: report.file.bytes,
     rows: report.stats.rows,
     status: report.valid ? "accepted" : "rejected",
     errors: report.stats.errors,
@@ -192,6 +181,16 @@ export async function ingestDropZoneObject(
     findings: report.summary.map((s) => ({ code: s.code, count: s.count })),
   });
   return { status: entry.status, kind: "delivery", entry, report };
+}
+
+type CheckedDelivery =
+  | DeliveryValidation
+  | { report: ValidationReport; measures?: undefined; codebook?: undefined };
+
+async function readDropZone(ports: Ports, key: string): Promise<Uint8Array> {
+  const object = await ports.store.get("dropzone", key);
+  if (!object) throw new SystemError(`Het bestand ${key} staat niet (meer) in de afleverzone.`);
+  return object.body;
 }
 
 function unroutableReport(

@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { IANAZone } from "luxon";
 
 /**
  * Local wall time in Europe/Amsterdam, represented as "wall milliseconds": the UTC epoch the
@@ -8,6 +8,8 @@ import { DateTime } from "luxon";
  */
 export const ZONE = "Europe/Amsterdam";
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 export interface LocalDate {
   year: number;
@@ -77,38 +79,35 @@ export function wallMs(date: LocalDate, minutes: number): number {
   return Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE;
 }
 
-const offsetCache = new Map<number, number>();
-
-/** Offset (minutes) of Europe/Amsterdam at a wall time, cached per wall hour. */
-function offsetAt(wall: number): number {
-  const hourKey = Math.floor(wall / 3_600_000);
-  let offset = offsetCache.get(hourKey);
-  if (offset === undefined) {
-    const d = new Date(wall);
-    offset = DateTime.fromObject(
-      {
-        year: d.getUTCFullYear(),
-        month: d.getUTCMonth() + 1,
-        day: d.getUTCDate(),
-        hour: d.getUTCHours(),
-        minute: d.getUTCMinutes(),
-      },
-      { zone: ZONE },
-    ).offset;
-    offsetCache.set(hourKey, offset);
-  }
-  return offset;
-}
+const zone = IANAZone.create(ZONE);
+const utcCache = new Map<number, number>();
 
 /**
- * Real elapsed minutes between two wall times in Europe/Amsterdam (luxon's rules): a wall time
- * that does not exist (the skipped hour in March, e.g. 02:30) is taken with the summer-time
- * offset; a wall time that exists twice (October) is taken as its first occurrence (summer time).
+ * The UTC instant of a wall time in Europe/Amsterdam, resolved like Temporal's "compatible"
+ * disambiguation (and RFC 5545): a wall time inside the skipped hour in March (e.g. 02:30) is
+ * read with the offset from before the change, so it lands at the same instant as 03:30 summer
+ * time; a wall time that occurs twice in October is read as its first (summer-time) occurrence.
+ * Offsets only change at DST transitions, so results are cached per wall hour.
  */
+function wallToUtc(wall: number): number {
+  const hourKey = Math.floor(wall / HOUR);
+  let delta = utcCache.get(hourKey);
+  if (delta === undefined) {
+    const hourStart = hourKey * HOUR;
+    const before = zone.offset(hourStart - DAY);
+    const after = zone.offset(hourStart + DAY);
+    const valid = [before, after].filter((o) => zone.offset(hourStart - o * MINUTE) === o);
+    // Two valid offsets (October overlap): the larger one gives the earlier instant.
+    const offset = valid.length === 0 ? before : Math.max(...valid);
+    delta = offset * MINUTE;
+    utcCache.set(hourKey, delta);
+  }
+  return wall - delta;
+}
+
+/** Real elapsed minutes between two wall times in Europe/Amsterdam. */
 export function elapsedMinutes(startWall: number, endWall: number): number {
-  const start = startWall - offsetAt(startWall) * MINUTE;
-  const end = endWall - offsetAt(endWall) * MINUTE;
-  return Math.round((end - start) / MINUTE);
+  return Math.round((wallToUtc(endWall) - wallToUtc(startWall)) / MINUTE);
 }
 
 export function isoDate(d: LocalDate): string {

@@ -92,6 +92,13 @@ export function generateDeliveryCsv(opts: BulkOptions): Uint8Array {
   const emptyCare = CARE_PLAN_SHARES.empty;
   const yesCare = CARE_PLAN_SHARES.empty + CARE_PLAN_SHARES.yes;
 
+  // Summer time starts at 02:00 on the last Sunday of March: the clock skips to 03:00. A
+  // measure that starts before 03:00 and runs past 02:00 that night ends an hour later on the
+  // clock than start + duration, so no row gets an end before its start.
+  const year = Number(quarter.slice(0, 4));
+  const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+  const gapStart = (Date.UTC(year, 2, lastSunday) - firstDay) / 60_000 + 120;
+
   let step = 104_729; // a prime; moved on until it is coprime with the quarter's minutes
   while (greatestCommonDivisor(step, minutes) !== 1) step++;
   const offset = rng.int(0, minutes - 1);
@@ -124,7 +131,8 @@ export function generateDeliveryCsv(opts: BulkOptions): Uint8Array {
       const type = typeCodes[t] as number;
       let end = ";";
       if (!pointInTime[t]) {
-        const endMinute = slot + sampleDuration(rng, type);
+        let endMinute = slot + sampleDuration(rng, type);
+        if (slot < gapStart + 60 && endMinute >= gapStart) endMinute += 60;
         end = `${dates[Math.floor(endMinute / 1440)]};${times[endMinute % 1440]}`;
       }
       const u = rng.next();

@@ -27,7 +27,8 @@ export function createFolderStore(root: string): ObjectStore {
     },
     async get(area, key) {
       try {
-        return { body: new Uint8Array(await readFile(path(area, key))) };
+        const buf = await readFile(path(area, key));
+        return { body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw e;

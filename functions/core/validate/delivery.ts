@@ -7,7 +7,7 @@ import { matchHeaders } from "../read/headers.ts";
 import { readTable } from "../read/index.ts";
 import { defaultReadLimits, type ReadLimits } from "../read/types.ts";
 import { elapsedMinutes, isoDate, type LocalDate, parseDate, parseTime, wallMs } from "../time.ts";
-import { GrowableColumn } from "./columns.ts";
+import { hashMeasure, MeasureBuilder, RowHashes } from "./columns.ts";
 import { FindingCollector } from "./findings.ts";
 import { sha256Hex } from "./hash.ts";
 
@@ -55,19 +55,12 @@ export interface DeliveryValidation {
 
 const YOUTH_NUMBER = /^[A-Z]{2}\d{4}$/;
 const MINUTES_PER_DAY = 1440;
+const MINUTE = 60_000;
 
-/** cyrb53: a fast 53-bit string hash, used to find exact duplicate rows without keeping the rows. */
-function hash53(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+/** A parsed date with what the row loop needs of it, computed once per distinct text. */
+interface CachedDate extends LocalDate {
+  iso: string;
+  dayMs: number;
 }
 
 function formatDate(d: LocalDate): string {
@@ -178,26 +171,43 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const allowExcel = table.format === "xlsx";
 
   const youthIds = new Map<string, number>();
-  const youthIndex = new GrowableColumn((n) => new Int32Array(n));
-  const sourceRow = new GrowableColumn((n) => new Int32Array(n));
-  const startWall = new GrowableColumn((n) => new Float64Array(n));
-  const endWall = new GrowableColumn((n) => new Float64Array(n));
-  const durationMin = new GrowableColumn((n) => new Int32Array(n));
-  const typeCode = new GrowableColumn((n) => new Int16Array(n));
-  const carePlan = new GrowableColumn((n) => new Int8Array(n));
-  const hasReason = new GrowableColumn((n) => new Uint8Array(n));
-  const rowHashes = new GrowableColumn((n) => new Float64Array(n));
-  const hashRows = new GrowableColumn((n) => new Int32Array(n));
+  // Rows are about 50-80 bytes: size the columns once for the whole file.
+  const builder = new MeasureBuilder(Math.max(1024, Math.ceil(bytes.length / 64)));
+  const rowHashes = new RowHashes(Math.max(1024, Math.ceil(bytes.length / 64)));
+  // Dates and times repeat a lot within a quarter: parse each distinct text once.
+  const dateCache = new Map<string, CachedDate | null>();
+  const timeCache = new Map<string, number | null>();
+  const dateOf = (text: string): CachedDate | null => {
+    let d = dateCache.get(text);
+    if (d === undefined) {
+      const p = parseDate(text, allowExcel);
+      d = p ? { ...p, iso: isoDate(p), dayMs: wallMs(p, 0) } : null;
+      dateCache.set(text, d);
+    }
+    return d;
+  };
+  const timeOf = (text: string): number | null => {
+    let t = timeCache.get(text);
+    if (t === undefined) {
+      t = parseTime(text, allowExcel);
+      timeCache.set(text, t);
+    }
+    return t;
+  };
+  const cellAt = (cells: string[], i: number): string => {
+    const c = cells[i];
+    return c === undefined ? "" : c.trim();
+  };
   let rows = 0;
 
   table.eachRow(
     (cells, row) => {
       rows++;
-      const cell = (i: number) => (cells[i] ?? "").trim();
+      const errorsBefore = findings.errors;
 
       // Youth number
-      const rawYouth = cell(iYouth);
-      const youth = normaliseYouthNumber(rawYouth);
+      const rawYouth = cellAt(cells, iYouth);
+      const youth = YOUTH_NUMBER.test(rawYouth) ? rawYouth : normaliseYouthNumber(rawYouth);
       if (youth === "") {
         findings.error(
           "missing-value",
@@ -225,10 +235,10 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       }
 
       // Start
-      const sd = cell(iStartDate);
-      const st = cell(iStartTime);
-      const startDate = sd === "" ? null : parseDate(sd, allowExcel);
-      const startTime = st === "" ? null : parseTime(st, allowExcel);
+      const sd = cellAt(cells, iStartDate);
+      const st = cellAt(cells, iStartTime);
+      const startDate = sd === "" ? null : dateOf(sd);
+      const startTime = st === "" ? null : timeOf(st);
       if (sd === "")
         findings.error(
           "missing-value",
@@ -262,7 +272,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           `Rij ${row}: "${st}" in "${name(iStartTime)}" is geen geldige tijd. Schrijf de tijd als UU:MM tussen 00:00 en 23:59, bijv. 14:30.`,
         );
       if (startDate) {
-        const iso = isoDate(startDate);
+        const iso = startDate.iso;
         if (iso < first || iso > last)
           findings.error(
             "start-outside-quarter",
@@ -274,9 +284,9 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       }
 
       // End
-      const ed = cell(iEndDate);
-      const et = cell(iEndTime);
-      let endDate: LocalDate | null = null;
+      const ed = cellAt(cells, iEndDate);
+      const et = cellAt(cells, iEndTime);
+      let endDate: CachedDate | null = null;
       let endTime: number | null = null;
       if (ed !== "" && et === "")
         findings.error(
@@ -295,7 +305,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           `Rij ${row}: er is wel een eindtijd maar geen einddatum. Vul "${name(iEndDate)}" in, of laat beide leeg als de maatregel geen duur heeft.`,
         );
       if (ed !== "") {
-        endDate = parseDate(ed, allowExcel);
+        endDate = dateOf(ed);
         if (!endDate)
           findings.error(
             "invalid-date",
@@ -306,7 +316,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           );
       }
       if (et !== "") {
-        endTime = parseTime(et, allowExcel);
+        endTime = timeOf(et);
         if (endTime === null)
           findings.error(
             "invalid-time",
@@ -318,7 +328,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       }
 
       // Type
-      const tx = cell(iType);
+      const tx = cellAt(cells, iType);
       const code = /^\d{1,3}$/.test(tx) ? Number(tx) : Number.NaN;
       const type = cb.typeByCode.get(code);
       if (tx === "")
@@ -347,7 +357,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
         );
 
       // Care plan
-      const cp = cell(iCare);
+      const cp = cellAt(cells, iCare);
       let care: 0 | 1 | 2 = 0;
       if (cp === "1") care = 1;
       else if (cp === "2") care = 2;
@@ -364,8 +374,8 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       let duration = -1;
       let start = Number.NaN;
       let end = Number.NaN;
-      if (startDate && startTime !== null) start = wallMs(startDate, startTime);
-      if (endDate && endTime !== null) end = wallMs(endDate, endTime);
+      if (startDate && startTime !== null) start = startDate.dayMs + startTime * MINUTE;
+      if (endDate && endTime !== null) end = endDate.dayMs + endTime * MINUTE;
       if (!Number.isNaN(start) && !Number.isNaN(end)) {
         duration = elapsedMinutes(start, end);
         if (duration < 0)
@@ -395,8 +405,9 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       }
 
       // Exact duplicates: compare hashes of the whole row afterwards.
-      rowHashes.push(hash53(cells.join("\u0001")));
-      hashRows.push(row);
+      // Exact duplicates are looked for among rows without errors of their own.
+      if (findings.errors === errorsBefore)
+        rowHashes.add(hashMeasure(youth, start, end, code, care, cellAt(cells, iReason)), row);
 
       // Once the file has an error it is rejected as a whole: stop keeping rows, keep checking.
       if (findings.errors > 0) return;
@@ -406,26 +417,28 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
         youthIds.set(youth, id);
       }
       const pointInTimeEnd = type?.pointInTime === true;
-      youthIndex.push(id);
-      sourceRow.push(row);
-      startWall.push(start);
-      endWall.push(pointInTimeEnd ? Number.NaN : end);
-      durationMin.push(pointInTimeEnd ? -1 : duration);
-      typeCode.push(code);
-      carePlan.push(care);
-      hasReason.push(cell(iReason) === "" ? 0 : 1);
+      builder.add(
+        id,
+        row,
+        start,
+        pointInTimeEnd ? Number.NaN : end,
+        pointInTimeEnd ? -1 : duration,
+        code,
+        care,
+        cellAt(cells, iReason) === "" ? 0 : 1,
+      );
     },
     (p) => findings.add(p.code, "error", p.row, null, p.value, p.message),
   );
 
   // Exact duplicate rows. Fast path: a sorted copy of the hashes shows whether any repeat;
   // only then walk the rows in file order to name each later copy and its first occurrence.
-  const hashes = rowHashes.values();
+  const hashes = rowHashes.hashes.subarray(0, rowHashes.count);
   const sorted = Float64Array.from(hashes).sort();
   let anyDuplicate = false;
   for (let k = 1; k < sorted.length && !anyDuplicate; k++) anyDuplicate = sorted[k] === sorted[k - 1];
   if (anyDuplicate) {
-    const rowNumbers = hashRows.values();
+    const rowNumbers = rowHashes.rows;
     const firstSeen = new Map<number, number>();
     for (let k = 0; k < hashes.length; k++) {
       const h = hashes[k] as number;
@@ -438,7 +451,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           dupRow,
           null,
           null,
-          `Rij ${dupRow} is precies gelijk aan rij ${firstRow}. Als het echt twee maatregelen waren, verschillen ze in tijd; verbeter dan de tijd. Anders verwijdert u de dubbele rij.`,
+          `Rij ${dupRow} beschrijft precies dezelfde maatregel als rij ${firstRow} (zelfde jongere, start, einde, type, hulpverleningsplan en aanleiding). Als het echt twee maatregelen waren, verschillen ze in tijd; verbeter dan de tijd. Anders verwijdert u de dubbele rij.`,
         );
     }
   }
@@ -448,17 +461,6 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   return {
     report,
     codebook,
-    measures: {
-      count: sourceRow.length,
-      youthNumbers: [...youthIds.keys()],
-      youthIndex: youthIndex.values(),
-      sourceRow: sourceRow.values(),
-      startWall: startWall.values(),
-      endWall: endWall.values(),
-      durationMin: durationMin.values(),
-      typeCode: typeCode.values(),
-      carePlan: carePlan.values(),
-      hasReason: hasReason.values(),
-    },
+    measures: { ...builder.columns(), youthNumbers: [...youthIds.keys()] },
   };
 }

@@ -8,6 +8,17 @@ describe("elapsedMinutes (Europe/Amsterdam)", () => {
     expect(elapsedMinutes(at("26.03.2023", "01:30"), at("26.03.2023", "03:30"))).toBe(60);
   });
 
+  it("reads a wall time inside the skipped hour as if the clock had not moved yet (Temporal 'compatible')", () => {
+    // 01:55 CET = 00:55Z; 02:30 does not exist and is read as 02:30 CET = 01:30Z = 03:30 CEST.
+    expect(elapsedMinutes(at("26.03.2023", "01:55"), at("26.03.2023", "02:30"))).toBe(35);
+    expect(elapsedMinutes(at("26.03.2023", "02:30"), at("26.03.2023", "03:30"))).toBe(0);
+  });
+
+  it("reads a wall time that occurs twice in October as its first occurrence", () => {
+    // 02:30 on 29 October is first 02:30 CEST (00:30Z); 03:00 CET is 02:00Z.
+    expect(elapsedMinutes(at("29.10.2023", "02:30"), at("29.10.2023", "03:00"))).toBe(90);
+  });
+
   it("counts the extra hour on the fall-back night of 29 October 2023", () => {
     // 01:00 CEST = 23:00Z, 04:00 CET = 03:00Z: four real hours for three on the clock.
     expect(elapsedMinutes(at("29.10.2023", "01:00"), at("29.10.2023", "04:00"))).toBe(240);

@@ -123,7 +123,7 @@ describe("validateDelivery", () => {
     expect(at("duplicate-row")).toMatchObject({ row: 15 });
     expect(at("duplicate-row")?.message).toContain("rij 14");
     expect(report.stats).toMatchObject({ rows: 14, errors: 11, warnings: 2 });
-    for (const f of report.findings) expect(f.message).toMatch(/^Rij \d+: |^Rij \d+ is/);
+    for (const f of report.findings) expect(f.message).toMatch(/^Rij \d+[: ]/);
   });
 
   it("rejects non-seclusion types in a seclusion-only delivery", async () => {
