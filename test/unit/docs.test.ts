@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { deliveryLogEntry, measureColumns, occupancyColumns } from "../../schemas/curated.ts";
+import { figuresModel } from "../../schemas/figures.ts";
+import { findingCodes } from "../../schemas/report.ts";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+describe("README stays in step with the contracts", () => {
+  it("documents every curated column, log field, figures field and finding code", () => {
+    for (const c of [...measureColumns, ...occupancyColumns]) expect(readme).toContain(`\`${c.name}\``);
+    for (const f of Object.keys(deliveryLogEntry.shape)) expect(readme).toContain(`\`${f}\``);
+    for (const f of Object.keys(figuresModel.shape)) expect(readme).toContain(`\`${f}\``);
+    for (const code of findingCodes) expect(readme).toContain(`\`${code}\``);
+  });
+
+  it("shows the two quick-start commands", () => {
+    expect(readme).toContain("npm ci && npm run demo");
+    expect(readme).toContain("npm test");
+  });
+});
