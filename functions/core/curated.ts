@@ -11,6 +11,7 @@ import {
   writeParquet,
 } from "./parquet.ts";
 import type { MeasureColumns } from "./validate/delivery.ts";
+import type { OccupancyRow } from "./validate/occupancy.ts";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -94,12 +95,6 @@ export function encodeMeasures(
   // Keep the file's column order identical to the documented contract.
   const ordered = Object.fromEntries(measureColumns.map((c) => [c.name, columns[c.name]]));
   return writeParquet(ordered, ["source_row", "start_ts", "end_ts"]);
-}
-
-export interface OccupancyRow {
-  location: string;
-  month: string;
-  occupancy: number;
 }
 
 export function encodeOccupancy(

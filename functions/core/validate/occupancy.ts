@@ -1,11 +1,16 @@
 import { occupancyHeaders } from "../../../schemas/occupancy.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
-import type { OccupancyRow } from "../curated.ts";
 import { matchHeaders } from "../read/headers.ts";
 import { readTable } from "../read/index.ts";
 import { defaultReadLimits, type ReadLimits } from "../read/types.ts";
 import { FindingCollector } from "./findings.ts";
 import { sha256Hex } from "./hash.ts";
+
+export interface OccupancyRow {
+  location: string;
+  month: string;
+  occupancy: number;
+}
 
 export interface OccupancyContext {
   fileName: string;
