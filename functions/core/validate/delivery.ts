@@ -22,29 +22,13 @@ export interface DeliveryContext {
   examplesPerCode?: number;
 }
 
-/** Care-plan answers as stored: 0 = not registered, 1 = yes, 2 = no. */
-export type CarePlanCode = 0 | 1 | 2;
-
 /**
- * Validated measures in columns. Holds the raw (normalised) youth numbers: it lives only in
- * memory between validation and pseudonymisation and is never written anywhere.
+ * Validated measures in columns (see MeasureBuilder): wall-time ms for start/end (NaN = no end),
+ * duration in minutes (-1 = no end), care plan 0 = not registered / 1 = yes / 2 = no.
+ * `youthNumbers` holds the distinct normalised raw youth numbers that `youthIndex` points into:
+ * it lives only in memory between validation and pseudonymisation and is never written anywhere.
  */
-export interface MeasureColumns {
-  count: number;
-  /** Distinct normalised youth numbers; `youthIndex` points into it. */
-  youthNumbers: string[];
-  youthIndex: Int32Array;
-  sourceRow: Int32Array;
-  /** Wall-time milliseconds (see time.ts). */
-  startWall: Float64Array;
-  /** NaN when there is no end. */
-  endWall: Float64Array;
-  /** -1 when there is no end. */
-  durationMin: Int32Array;
-  typeCode: Int16Array;
-  carePlan: Int8Array;
-  hasReason: Uint8Array;
-}
+export type MeasureColumns = ReturnType<MeasureBuilder["columns"]> & { youthNumbers: string[] };
 
 export interface DeliveryValidation {
   report: ValidationReport;
