@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { locationCode } from "../schemas/delivery.ts";
+
+/**
+ * Configuration of the AWS mode, parsed once from the environment with zod. Each function
+ * parses only the part it needs; a missing or wrong variable names itself.
+ */
+const name = z.string().min(1);
+const codes = z
+  .string()
+  .min(1)
+  .transform((s) => s.split(",").map((c) => c.trim()))
+  .pipe(z.array(locationCode).min(1));
+
+export const storageEnv = z.object({
+  AWS_REGION: name,
+  /** Bucket per area; receipts live in the reports bucket under `receipts/`. */
+  DROPZONE_BUCKET: name,
+  QUARANTINE_BUCKET: name,
+  CURATED_BUCKET: name,
+  REPORTS_BUCKET: name,
+});
+
+export const ingestEnv = storageEnv.extend({
+  /** ARN or id of the KMS HMAC_256 key for pseudonyms. */
+  PSEUDONYM_KEY_ID: name,
+  /** Location codes allowed to deliver, comma separated (from the locations config). */
+  LOCATION_CODES: codes,
+  PSEUDONYM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+});
+
+export const athenaEnv = z.object({
+  AWS_REGION: name,
+  ATHENA_WORKGROUP: name,
+  /** Glue database with measures, delivery_log and occupancy. */
+  ATHENA_CURATED_DATABASE: name,
+  /** Glue database with the materialised aggregate tables (the only one IGJ can read). */
+  ATHENA_AGGREGATES_DATABASE: name,
+  AGGREGATES_BUCKET: name,
+  LOCATION_CODES: codes,
+});
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Parses `env` with `schema`; the error lists every missing or invalid variable by name. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => {
+    const key = i.path.join(".");
+    return env[key] === undefined ? `${key} is not set` : `${key} is invalid: ${i.message}`;
+  });
+  throw new ConfigError(`configuration: ${problems.join("; ")}`);
+}
