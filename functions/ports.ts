@@ -4,7 +4,7 @@
  */
 
 /** Logical storage areas. Locally a sub-folder of the data dir; on AWS a bucket (and prefix). */
-export type Area = "dropzone" | "quarantine" | "curated" | "receipts" | "config";
+export type Area = "dropzone" | "quarantine" | "curated" | "receipts" | "aggregates" | "config";
 
 export interface StoredObject {
   body: Uint8Array;
@@ -55,4 +55,26 @@ export interface Ports {
   pseudonymiser: Pseudonymiser;
   clock: Clock;
   logger: Logger;
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Uint8Array;
+  contentType: string;
+}
+
+export interface MailMessage {
+  to: readonly string[];
+  subject: string;
+  /** Plain-text body (always present, for mail clients without HTML). */
+  text: string;
+  html?: string;
+  attachments?: readonly MailAttachment[];
+  /** Stable id for idempotent sending (e.g. `factsheet/2023-Q1/AB`); goes into a header. */
+  idempotencyKey?: string;
+}
+
+export interface Mailer {
+  /** Sends (or, locally, writes to the outbox) one message; returns the provider's message id. */
+  send(message: MailMessage): Promise<{ messageId: string }>;
 }

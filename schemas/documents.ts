@@ -1,0 +1,103 @@
+import type { FiguresModel } from "./figures.ts";
+
+/**
+ * Inputs of the documents people read. They are built from the figures model only (plus what
+ * the location's own private receipt holds), never from row-level data.
+ */
+
+/** A young person whose number of measures rose sharply against the previous quarter. */
+export interface YouthRise {
+  /** The location's own youth number: only ever shown to that location. */
+  youthNumber: string;
+  previous: number;
+  current: number;
+}
+
+/** Signals worth discussing (never errors). */
+export interface Signals {
+  /** Seclusion in a locked room (the sector agreed to stop this from December 2022). */
+  lockedRooms: number;
+  /** Measures that lasted longer than 12 hours / longer than 3 days. */
+  over12h: number;
+  over3days: number;
+  /** Only in the location's own factsheet; computed at delivery time, kept in its receipt. */
+  youthRises: YouthRise[];
+}
+
+export interface FactsheetInput {
+  location: { code: string; name: string };
+  quarter: string;
+  /** This location, this quarter. */
+  current: FiguresModel;
+  /** This location, previous quarter (null when it did not deliver). */
+  previous: FiguresModel | null;
+  /** National figures of this quarter, for the distribution comparison (shares only). */
+  national: FiguresModel;
+  signals: Signals;
+  /** Warnings from the validation of the accepted delivery (counts per code). */
+  warnings: { code: string; title: string; count: number }[];
+  generatedAt: string;
+}
+
+export interface NationalReportInput {
+  from: string;
+  to: string;
+  /** National figures over the whole range. */
+  total: FiguresModel;
+  /** National figures per quarter in range (for trends corrected for occupancy). */
+  perQuarter: FiguresModel[];
+  /** Delivery matrix: location × quarter; `zero` = accepted header-only delivery. */
+  matrix: { location: string; quarter: string; status: "all" | "seclusion" | "missing" | "zero" }[];
+  generatedAt: string;
+  /** Cells below this count are shown as `<threshold`. */
+  suppressionThreshold: number;
+}
+
+/**
+ * A count after disclosure control: `value` is null when the cell is suppressed (shown as
+ * `<threshold`, e.g. `<5`, for primary suppression, and also for secondary suppression so that
+ * a suppressed cell cannot be derived from totals).
+ */
+export interface Cell {
+  value: number | null;
+  suppressed: boolean;
+}
+
+/**
+ * The figures model after disclosure control: what may leave a location's own view (national
+ * report, IGJ exports). Shares and statistics based on suppressed counts, or on fewer than
+ * `threshold` measures, are null.
+ */
+export interface ProtectedFigures {
+  location: string | null;
+  from: string;
+  to: string;
+  threshold: number;
+  total: Cell;
+  uniqueYouth: Cell;
+  byMonth: { month: string; count: Cell }[];
+  byCategory: { category: string; label: string; count: Cell; share: number | null }[];
+  byType: { type: number; label: string; category: string; count: Cell; share: number | null }[];
+  seclusionByRoom: { room: string; label: string; locked: boolean; count: Cell }[];
+  byStartHour: { hour: number; count: Cell }[];
+  duration: {
+    type: number;
+    label: string;
+    n: Cell;
+    min: number | null;
+    max: number | null;
+    mean: number | null;
+    median: number | null;
+  }[];
+  carePlan: { yes: Cell; no: Cell; unknown: Cell };
+  /** Young people by number of measures, in bands ("1", "2", "3–5", "6–10", "11–20", "meer dan 20"). */
+  youthFrequency: { band: string; youth: Cell }[];
+  rates: {
+    month: string;
+    scope: "all" | "seclusion";
+    measures: Cell;
+    occupancy: number;
+    per10: number | null;
+  }[];
+  dataQuality: { missingEnd: Cell; zeroDuration: Cell; carePlanUnknown: Cell; missingReason: Cell };
+}
