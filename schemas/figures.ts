@@ -71,6 +71,8 @@ export const figuresModel = z.object({
       per10: z.number().nonnegative().nullable(),
     }),
   ),
+  /** Measures that lasted longer than 12 hours and longer than 3 days (signals, never errors). */
+  longMeasures: z.object({ over12h: count, over3days: count }),
   dataQuality: z.object({
     /** Measures of a non-point-in-time type without an end. */
     missingEnd: count,

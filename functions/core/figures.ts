@@ -185,6 +185,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
   );
 
   const dataQuality = { missingEnd: 0, zeroDuration: 0, carePlanUnknown: 0, missingReason: 0 };
+  const longMeasures = { over12h: 0, over3days: 0 };
   for (const r of qualityRows) {
     const version = str(r, "codebook_version");
     const code = int(r, "type_code");
@@ -195,6 +196,8 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     dataQuality.zeroDuration += int(r, "zero_duration");
     dataQuality.carePlanUnknown += int(r, "care_plan_unknown");
     dataQuality.missingReason += int(r, "missing_reason");
+    longMeasures.over12h += int(r, "over_12h");
+    longMeasures.over3days += int(r, "over_3days");
   }
 
   return figuresModel.parse({
@@ -215,6 +218,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     youthFrequency,
     rates,
     dataQuality,
+    longMeasures,
   } satisfies FiguresModel);
 }
 

@@ -14,6 +14,16 @@ beforeAll(async () => {
     { youth: "p1", start, type: 15, carePlan: "no" },
     // seclusion with duration 0, no reason, care plan unknown
     { youth: "p2", start, end: start, duration: 0, type: 6, carePlan: "unknown", hasReason: false },
+    // own room: one of 13:30 (> 12 h) and one of 4 days (> 12 h and > 3 days)
+    { youth: "p4", start, end: "2023-01-05 23:30", duration: 810, type: 10, carePlan: "yes" },
+    {
+      youth: "p4",
+      start: "2023-01-06 10:00",
+      end: "2023-01-10 10:00",
+      duration: 5760,
+      type: 10,
+      carePlan: "yes",
+    },
   ]);
   await writeMeasures(dir, "CD", "2023-Q1", [
     { youth: "p3", start, end: "2023-01-05 10:30", duration: 30, type: 6, carePlan: "yes" },
@@ -32,6 +42,8 @@ describe("data_quality.sql", () => {
         zero_duration: 1,
         care_plan_unknown: 1,
         missing_reason: 1,
+        over_12h: 0,
+        over_3days: 0,
       },
       {
         codebook_version: "2023",
@@ -41,6 +53,19 @@ describe("data_quality.sql", () => {
         zero_duration: 1,
         care_plan_unknown: 1,
         missing_reason: 1,
+        over_12h: 0,
+        over_3days: 0,
+      },
+      {
+        codebook_version: "2023",
+        type_code: 10,
+        n: 2,
+        missing_end: 0,
+        zero_duration: 0,
+        care_plan_unknown: 0,
+        missing_reason: 0,
+        over_12h: 2,
+        over_3days: 1,
       },
       {
         codebook_version: "2023",
@@ -50,6 +75,8 @@ describe("data_quality.sql", () => {
         zero_duration: 0,
         care_plan_unknown: 0,
         missing_reason: 0,
+        over_12h: 0,
+        over_3days: 0,
       },
     ]);
   });
@@ -64,6 +91,8 @@ describe("data_quality.sql", () => {
         zero_duration: 0,
         care_plan_unknown: 0,
         missing_reason: 0,
+        over_12h: 0,
+        over_3days: 0,
       },
     ]);
   });
