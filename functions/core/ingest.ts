@@ -6,6 +6,7 @@ import type { Ports } from "../ports.ts";
 import { encodeMeasures, encodeOccupancy } from "./curated.ts";
 import type { ReadLimits } from "./read/types.ts";
 import { buildReceipt, type Receipt, receiptKey } from "./receipt.ts";
+import { findYouthRises } from "./signals.ts";
 import { type DeliveryValidation, validateDelivery } from "./validate/delivery.ts";
 import { findingTitles } from "./validate/findings.ts";
 import { sha256Hex } from "./validate/hash.ts";
@@ -124,6 +125,7 @@ export async function ingestDropZoneObject(
       encodeMeasures(measures, pseudonyms, { deliveryId: attemptId, codebook: validation.codebook }),
       "application/vnd.apache.parquet",
     );
+    const signals = await findYouthRises(store, route.location, route.quarter, measures, pseudonyms);
     receipt = buildReceipt({
       attemptId,
       event,
@@ -131,6 +133,7 @@ export async function ingestDropZoneObject(
       report,
       measures,
       codebook: validation.codebook,
+      signals,
     });
   } else {
     quarantineKey = `${location}/${quarter}/${attemptId}/${fileName}`;

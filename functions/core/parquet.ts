@@ -11,6 +11,7 @@ import {
   makeVector,
   Table,
   TimestampMicrosecond,
+  tableFromIPC,
   tableToIPC,
   Utf8,
   type Vector,
@@ -161,4 +162,13 @@ export function writeParquet(
     .setCreatedBy("vbm-monitor");
   for (const c of plainColumns) builder = builder.setColumnDictionaryEnabled(c, false);
   return parquet.writeParquet(wasmTable, builder.build());
+}
+
+/** Reads one string column of a Parquet file (e.g. the pseudonyms of an earlier delivery). */
+export function readStringColumn(bytes: Uint8Array, column: string): string[] {
+  const wasmTable = parquet.readParquet(bytes, { columns: [column] });
+  const table = tableFromIPC(wasmTable.intoIPCStream());
+  const vector = table.getChild(column);
+  if (!vector) throw new Error(`column ${column} not found`);
+  return Array.from(vector.toArray() as ArrayLike<string>, (v) => String(v));
 }

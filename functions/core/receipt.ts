@@ -1,5 +1,6 @@
 import { type Codebook, indexCodebook } from "../../schemas/codebook.ts";
 import type { ValidationReport } from "../../schemas/report.ts";
+import type { YouthRiseSignal } from "./signals.ts";
 import type { MeasureColumns } from "./validate/delivery.ts";
 
 /**
@@ -24,6 +25,8 @@ export interface Receipt {
     carePlanUnknown: number;
     missingEnd: number;
   } | null;
+  /** Signals only this location may see (raw youth numbers); null for rejected deliveries. */
+  signals: YouthRiseSignal | null;
   report: ValidationReport;
 }
 
@@ -53,6 +56,7 @@ export function buildReceipt(input: {
   report: ValidationReport;
   measures?: MeasureColumns;
   codebook?: Codebook;
+  signals?: YouthRiseSignal;
 }): Receipt {
   const { report, measures, codebook } = input;
   let summary: Receipt["summary"] = null;
@@ -94,6 +98,7 @@ export function buildReceipt(input: {
     status: report.valid ? "accepted" : "rejected",
     verdict: verdictText(report),
     summary,
+    signals: input.signals ?? null,
     report,
   };
 }

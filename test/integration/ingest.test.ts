@@ -239,4 +239,54 @@ describe("ingestDropZoneObject (local adapters)", () => {
     expect(outcome.entry.location).toBe("_unrouted");
     expect(await ports.store.list("quarantine", "_unrouted/")).toHaveLength(2);
   });
+
+  it("names, in the private receipt only, young people whose measures rose sharply against the previous quarter", async () => {
+    const { ports } = setup();
+    const measuresOf = (youth: string, n: number, month: string) =>
+      Array.from({ length: n }, (_, i) => [
+        youth,
+        `${String(i + 1).padStart(2, "0")}.${month}.2023`,
+        "10:00",
+        "",
+        "",
+        "",
+        "16",
+        "",
+      ]);
+    const q1 = [...measuresOf("AB0001", 2, "01"), ...measuresOf("AB0002", 6, "02")];
+    const q2 = [
+      ...measuresOf("AB0001", 9, "04"),
+      ...measuresOf("AB0002", 8, "05"),
+      ...measuresOf("AB0003", 5, "06"),
+      ...measuresOf("AB0004", 4, "06").map((r) => [r[0] as string, ...r.slice(1, 2), "11:00", ...r.slice(3)]),
+    ];
+    await ports.store.put("dropzone", "AB/2023-Q1/all/q1.csv", csvBytes(q1));
+    await ports.store.put("dropzone", "AB/2023-Q2/all/q2.csv", csvBytes(q2));
+    const first = await ingestDropZoneObject(ports, {
+      key: "AB/2023-Q1/all/q1.csv",
+      version: "1",
+      receivedAt: new Date(),
+    });
+    const second = await ingestDropZoneObject(ports, {
+      key: "AB/2023-Q2/all/q2.csv",
+      version: "2",
+      receivedAt: new Date(),
+    });
+    const receipt = async (key: string) =>
+      JSON.parse(new TextDecoder().decode((await ports.store.get("receipts", key))?.body));
+    // 2 → 9 and 0 → 5 rose sharply; 6 → 8 and 0 → 4 did not.
+    expect((await receipt(second.entry.report_key)).signals).toEqual({
+      comparedWith: "2023-Q1",
+      rises: [
+        { youthNumber: "AB0001", previous: 2, current: 9 },
+        { youthNumber: "AB0003", previous: 0, current: 5 },
+      ],
+    });
+    expect((await receipt(first.entry.report_key)).signals).toEqual({ comparedWith: null, rises: [] });
+    // The raw numbers stay out of curated data and the log.
+    for (const key of await ports.store.list("curated", "")) {
+      const text = Buffer.from((await ports.store.get("curated", key))?.body ?? []).toString("latin1");
+      expect(text.includes("AB0001"), key).toBe(false);
+    }
+  });
 });
