@@ -18,6 +18,7 @@ export const runtimeConfig = z.object({
 export type RuntimeConfig = z.infer<typeof runtimeConfig>;
 
 export interface Runtime {
+  readonly mode: "local" | "aws";
   readonly ports: Ports;
   /** Store without the pseudonymiser (for commands that only read). */
   readonly store: ObjectStore;
@@ -31,6 +32,17 @@ export interface Runtime {
     receipts: string;
     logFile: string;
   };
+  /** Where the IGJ aggregate tables are materialised (AWS mode only). */
+  readonly aggregates?: { database: string; bucket: string };
+}
+
+/**
+ * Chooses the mode from the environment: `VBM_MODE=aws` gives the AWS adapters (S3, KMS,
+ * Athena; loaded only then), anything else the local ones under `VBM_DATA_DIR` (default .vbm).
+ */
+export async function createRuntimeFromEnv(env: Record<string, string | undefined>): Promise<Runtime> {
+  if (env.VBM_MODE === "aws") return (await import("./compose-aws.ts")).createAwsRuntime(env);
+  return createRuntime({ mode: "local", dataDir: env.VBM_DATA_DIR ?? ".vbm" });
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -44,6 +56,7 @@ export function createRuntime(
   const logFile = join(dataDir, "logs", "vbm-monitor.log");
   let ports: Ports | undefined;
   return {
+    mode: "local",
     get ports() {
       // The key is only read (or created) when something is pseudonymised.
       ports ??= {

@@ -52,7 +52,7 @@ export function parseEnv<S extends z.ZodType>(
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => {
-    const key = i.path.join(".");
+    const key = String(i.path[0] ?? "");
     return env[key] === undefined ? `${key} is not set` : `${key} is invalid: ${i.message}`;
   });
   throw new ConfigError(`configuration: ${problems.join("; ")}`);

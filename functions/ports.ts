@@ -4,7 +4,7 @@
  */
 
 /** Logical storage areas. Locally a sub-folder of the data dir; on AWS a bucket (and prefix). */
-export type Area = "dropzone" | "quarantine" | "curated" | "receipts" | "aggregates" | "config";
+export type Area = "dropzone" | "quarantine" | "curated" | "receipts" | "reports" | "aggregates" | "config";
 
 export interface StoredObject {
   body: Uint8Array;

@@ -1,0 +1,92 @@
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createAthenaEngine } from "./adapters/aws/athena-engine.ts";
+import { createKmsPseudonymiser } from "./adapters/aws/kms-pseudonymiser.ts";
+import { createS3Store } from "./adapters/aws/s3-store.ts";
+import { createJsonLogger } from "./adapters/lambda/json-logger.ts";
+import type { Runtime } from "./compose.ts";
+import { systemClock } from "./compose.ts";
+import { athenaEnv, ingestEnv, parseEnv, storageEnv } from "./config.ts";
+import type { Ports } from "./ports.ts";
+
+/**
+ * The AWS side of the composition point (loaded only in AWS mode). Configuration is parsed once
+ * per container; the KMS pseudonymiser and the Athena engine are built only by the functions
+ * whose environment has their variables, so a function cannot use what it was not given.
+ */
+export function createAwsRuntime(env: Record<string, string | undefined>): Runtime {
+  const storage = parseEnv(storageEnv, env);
+  const region = storage.AWS_REGION;
+  const hasAthena = athenaEnv.safeParse(env).success;
+  const store = createS3Store({
+    client: new S3Client({ region }),
+    buckets: {
+      dropzone: { bucket: storage.DROPZONE_BUCKET },
+      quarantine: { bucket: storage.QUARANTINE_BUCKET },
+      curated: { bucket: storage.CURATED_BUCKET },
+      receipts: { bucket: storage.REPORTS_BUCKET, prefix: "receipts/" },
+      reports: { bucket: storage.REPORTS_BUCKET, prefix: "documents/" },
+      config: { bucket: storage.REPORTS_BUCKET, prefix: "config/" },
+      // Only the materialise function is given (and allowed) the aggregates bucket.
+      aggregates: {
+        bucket: env.AGGREGATES_BUCKET ?? storage.CURATED_BUCKET,
+        prefix: env.AGGREGATES_BUCKET ? "" : "_no-aggregates/",
+      },
+    },
+  });
+  const logger = createJsonLogger(env.AWS_LAMBDA_FUNCTION_NAME ?? "vbm-monitor");
+  const locationCodes = (): string[] =>
+    (env.LOCATION_CODES ?? "")
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
+  let ports: Ports | undefined;
+  const s3 = (bucket: string) => `s3://${bucket}`;
+  return {
+    mode: "aws",
+    get ports() {
+      if (!ports) {
+        const ingest = parseEnv(ingestEnv, env);
+        ports = {
+          store,
+          pseudonymiser: createKmsPseudonymiser({
+            client: new KMSClient({ region }),
+            keyId: ingest.PSEUDONYM_KEY_ID,
+            concurrency: ingest.PSEUDONYM_CONCURRENCY,
+          }),
+          clock: systemClock,
+          logger,
+        };
+      }
+      return ports;
+    },
+    store,
+    async openQueryEngine() {
+      const athena = parseEnv(athenaEnv, env);
+      return createAthenaEngine({
+        client: new AthenaClient({ region }),
+        workGroup: athena.ATHENA_WORKGROUP,
+        database: athena.ATHENA_CURATED_DATABASE,
+      });
+    },
+    async loadLocations() {
+      return locationCodes().map((code) => ({ code, name: code, emails: [] }));
+    },
+    places: {
+      dataDir: s3(storage.CURATED_BUCKET),
+      curated: s3(storage.CURATED_BUCKET),
+      quarantine: s3(storage.QUARANTINE_BUCKET),
+      receipts: `${s3(storage.REPORTS_BUCKET)}/receipts`,
+      logFile: "CloudWatch Logs",
+    },
+    ...(hasAthena
+      ? {
+          aggregates: {
+            database: parseEnv(athenaEnv, env).ATHENA_AGGREGATES_DATABASE,
+            bucket: parseEnv(athenaEnv, env).AGGREGATES_BUCKET,
+          },
+        }
+      : {}),
+  };
+}
