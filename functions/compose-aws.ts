@@ -1,14 +1,15 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
+import { locationsConfig } from "../schemas/locations.ts";
 import { createAthenaEngine } from "./adapters/aws/athena-engine.ts";
 import { createKmsPseudonymiser } from "./adapters/aws/kms-pseudonymiser.ts";
 import { createS3Store } from "./adapters/aws/s3-store.ts";
 import { createJsonLogger } from "./adapters/lambda/json-logger.ts";
 import type { Runtime } from "./compose.ts";
 import { systemClock } from "./compose.ts";
-import { athenaEnv, ingestEnv, parseEnv, storageEnv } from "./config.ts";
-import type { Ports } from "./ports.ts";
+import { athenaEnv, ingestEnv, mailEnv, parseEnv, storageEnv } from "./config.ts";
+import type { Ports, Pseudonymiser } from "./ports.ts";
 
 /**
  * The AWS side of the composition point (loaded only in AWS mode). Configuration is parsed once
@@ -41,24 +42,36 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
       .split(",")
       .map((c) => c.trim())
       .filter(Boolean);
+  // The pseudonymiser is built on first use: only the ingest function has (and may use) the
+  // KMS key, so the other functions must not need its variable.
+  let pseudonymiser: Pseudonymiser | undefined;
+  const lazyPseudonymiser = (): Pseudonymiser => {
+    if (!pseudonymiser) {
+      const ingest = parseEnv(ingestEnv, env);
+      pseudonymiser = createKmsPseudonymiser({
+        client: new KMSClient({ region }),
+        keyId: ingest.PSEUDONYM_KEY_ID,
+        concurrency: ingest.PSEUDONYM_CONCURRENCY,
+      });
+    }
+    return pseudonymiser;
+  };
   let ports: Ports | undefined;
   const s3 = (bucket: string) => `s3://${bucket}`;
   return {
     mode: "aws",
     get ports() {
-      if (!ports) {
-        const ingest = parseEnv(ingestEnv, env);
-        ports = {
-          store,
-          pseudonymiser: createKmsPseudonymiser({
-            client: new KMSClient({ region }),
-            keyId: ingest.PSEUDONYM_KEY_ID,
-            concurrency: ingest.PSEUDONYM_CONCURRENCY,
-          }),
-          clock: systemClock,
-          logger,
-        };
-      }
+      ports ??= {
+        store,
+        pseudonymiser: {
+          get keyVersion() {
+            return lazyPseudonymiser().keyVersion;
+          },
+          pseudonymise: (youthNumbers) => lazyPseudonymiser().pseudonymise(youthNumbers),
+        },
+        clock: systemClock,
+        logger,
+      };
       return ports;
     },
     store,
@@ -70,7 +83,19 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
         database: athena.ATHENA_CURATED_DATABASE,
       });
     },
+    async mailer() {
+      const { SESv2Client } = await import("@aws-sdk/client-sesv2");
+      const { createSesMailer } = await import("./adapters/aws/ses-mailer.ts");
+      const mail = parseEnv(mailEnv, env);
+      return createSesMailer({
+        client: new SESv2Client({ region }),
+        from: mail.MAIL_FROM,
+        configurationSet: mail.SES_CONFIGURATION_SET,
+      });
+    },
     async loadLocations() {
+      // The document functions get names and recipients; the others only the codes.
+      if (env.LOCATIONS_JSON) return locationsConfig.parse(JSON.parse(env.LOCATIONS_JSON));
       return locationCodes().map((code) => ({ code, name: code, emails: [] }));
     },
     places: {

@@ -1,0 +1,188 @@
+import { join } from "node:path";
+import { Aws, type Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
+import { LogLevel, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { repoRoot } from "../config.ts";
+import { LeastPrivilegePolicy, type Permission } from "./least-privilege-policy.ts";
+
+/**
+ * The functions are ESM; some of their dependencies are CommonJS and use `require`,
+ * `__filename` or `__dirname` (parquet-wasm's Node build reads its .wasm from `__dirname`).
+ * esbuild leaves those free in an ESM bundle, so the banner defines them for the bundle's
+ * own location.
+ */
+export const ESM_BANNER =
+  'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; import { dirname as __dn } from "node:path"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);';
+
+/**
+ * Files the code reads next to the bundle at run time, copied into the output after bundling:
+ * the parquet-wasm binary (read from `__dirname`) and the reviewed SQL (`queries/index.ts` reads
+ * `./<name>.sql` relative to `import.meta.url`).
+ */
+export function copyRuntimeAssets(inputDir: string, outputDir: string): string[] {
+  return [
+    `cp "${inputDir}/node_modules/parquet-wasm/node/parquet_wasm_bg.wasm" "${outputDir}/"`,
+    `cp "${inputDir}/queries/"*.sql "${outputDir}/"`,
+  ];
+}
+
+export interface PipelineFunctionProps {
+  /** Physical function name (operators invoke the materialiser by name). */
+  readonly functionName: string;
+  readonly description: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly environment: Record<string, string>;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly reservedConcurrentExecutions: number;
+  readonly logRetention: logs.RetentionDays;
+  /** The data key: encrypts the log group (its key policy admits CloudWatch Logs) and is the key of the failure queue. */
+  readonly dataKey: kms.IKey;
+  readonly retainLogs: boolean;
+  /** Queue for asynchronous invocations that failed after all retries (Lambda on-failure destination). */
+  readonly onFailure: sqs.IQueue;
+  /** Retries of a failed asynchronous invocation (0-2). */
+  readonly retryAttempts: number;
+  /** Everything the function may do besides logging, tracing and reporting failures. */
+  readonly permissions: readonly Permission[];
+}
+
+/**
+ * A Lambda function with the defaults every function of the pipeline shares: Node.js 22 on
+ * arm64, an ESM bundle built by local esbuild (never Docker) with source maps, JSON logs into
+ * an encrypted log group with retention, X-Ray tracing, reserved concurrency, an on-failure
+ * queue, and a role whose only permissions are the ones listed (a managed policy written
+ * out statement by statement). The function sees its role read-only, so CDK `grant*` calls
+ * naming the function add nothing: give it a `Permission` instead.
+ */
+export class PipelineFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly policy: LeastPrivilegePolicy;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention,
+      encryptionKey: props.dataKey,
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of ${props.functionName}`,
+    });
+
+    this.policy = new LeastPrivilegePolicy(this, "Policy", {
+      description: `What ${props.functionName} may do`,
+      roles: [this.role],
+      permissions: [
+        {
+          sid: "WriteOwnLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [this.logGroup.logGroupArn],
+        },
+        {
+          sid: "Tracing",
+          actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+          resources: ["*"],
+          wildcardReason: "X-Ray trace segment and telemetry APIs do not support resource-level permissions",
+        },
+        {
+          sid: "ReportFailedInvocations",
+          actions: ["sqs:SendMessage"],
+          resources: [props.onFailure.queueArn],
+        },
+        {
+          // The failure queue is encrypted with the data key: sending to it needs the key, via SQS only.
+          sid: "EncryptFailureRecords",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [props.dataKey.keyArn],
+          conditions: { StringEquals: { "kms:ViaService": `sqs.${Aws.REGION}.amazonaws.com` } },
+        },
+        ...props.permissions,
+      ],
+    });
+
+    this.function = new NodejsFunction(this, "Function", {
+      functionName: props.functionName,
+      description: props.description,
+      entry: join(repoRoot, props.entry),
+      handler: "handler",
+      projectRoot: repoRoot,
+      depsLockFilePath: join(repoRoot, "package-lock.json"),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      // Every permission is in the managed policy above: the role is handed over read-only, so
+      // `tracing`, the destination and later `grant*` calls cannot attach an inline policy.
+      role: this.role.withoutPolicyUpdates(),
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      retryAttempts: props.retryAttempts,
+      onFailure: new SqsDestination(props.onFailure),
+      environment: {
+        ...props.environment,
+        // Stack traces point into the TypeScript sources.
+        NODE_OPTIONS: "--enable-source-maps",
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: "node22",
+        mainFields: ["module", "main"],
+        banner: ESM_BANNER,
+        sourceMap: true,
+        minify: true,
+        keepNames: true,
+        logLevel: LogLevel.WARNING,
+        // The SDK clients are bundled, not taken from the runtime: the code is tested against the
+        // versions pinned in package-lock.json, and the runtime's SDK version is not guaranteed.
+        // DuckDB (a native module) is only reached through the local composition's lazy
+        // `import("./adapters/local/duckdb-engine.ts")`, which AWS mode never takes. Bundled, its
+        // `@duckdb/node-api` import would be hoisted to a static top-level import and fail at
+        // load; as externals the lazy import stays lazy and the package stays out.
+        externalModules: ["@duckdb/node-api", "*/adapters/local/duckdb-engine.ts"],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: copyRuntimeAssets,
+        },
+      },
+    });
+    // The function (and its event invoke config, which Lambda validates against the role) must
+    // not be created before its permissions exist.
+    this.function.node.addDependency(this.policy.policy);
+
+    Validations.of(this.function.node.defaultChild as lambda.CfnFunction).acknowledge(
+      {
+        id: "HIPAA.Security-LambdaDLQ",
+        reason:
+          "Failed asynchronous invocations go to an SQS on-failure destination (with request and error), which replaces the older dead-letter config; both would deliver every failure twice.",
+      },
+      {
+        id: "HIPAA.Security-LambdaInsideVPC",
+        reason:
+          "The function only calls AWS APIs (S3, KMS, Athena, Glue, SQS) under IAM and bucket policies; there is no VPC resource to reach, and a VPC would add NAT or endpoints without narrowing access.",
+      },
+      {
+        id: "AwsSolutions-L1",
+        reason:
+          "Pinned to nodejs22.x, the Node.js line the code, its ESM bundle (esbuild target node22) and its tests are built for; moving to a newer runtime is a deliberate upgrade, not a default.",
+      },
+    );
+  }
+}

@@ -1,0 +1,238 @@
+import type { Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AREAS } from "../../infra/naming.ts";
+import {
+  asList,
+  type BuiltApp,
+  buildApp,
+  flat,
+  flatBucketName,
+  type Json,
+  props,
+  resourcesOf,
+  type Statement,
+  statementsOf,
+} from "./build-app.ts";
+
+let built: BuiltApp;
+let data: Template;
+
+beforeAll(() => {
+  built = buildApp();
+  data = built.template(built.stacks.data);
+}, 60_000);
+afterAll(() => built?.dispose());
+
+const dataKeyId = () => {
+  const keys = resourcesOf(data, "AWS::KMS::Key").filter(([, r]) => !props(r).KeySpec);
+  expect(keys).toHaveLength(1);
+  return (keys[0] as [string, Json])[0];
+};
+
+/** Bucket resources by the area in their (Fn::Join) name. */
+function bucketsByArea(): Map<string, [string, Json]> {
+  const out = new Map<string, [string, Json]>();
+  for (const [id, r] of resourcesOf(data, "AWS::S3::Bucket")) {
+    const name = flat(props(r).BucketName);
+    const area = AREAS.find((a) => name === flatBucketName(a));
+    if (!area) throw new Error(`unexpected bucket name ${name}`);
+    out.set(area, [id, r]);
+  }
+  return out;
+}
+
+function policyOf(bucketId: string): Statement[] {
+  const policies = resourcesOf(data, "AWS::S3::BucketPolicy").filter(
+    ([, r]) => (props(r).Bucket as Json).Ref === bucketId,
+  );
+  expect(policies).toHaveLength(1);
+  return statementsOf(props((policies[0] as [string, Json])[1]).PolicyDocument);
+}
+
+describe("keys", () => {
+  it("has a customer-managed data key with rotation, retained", () => {
+    const key = data.toJSON().Resources[dataKeyId()];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe("Retain");
+    expect(key.UpdateReplacePolicy).toBe("Retain");
+  });
+
+  it("has an HMAC_256 pseudonym key for GenerateMac, without rotation, retained", () => {
+    const hmac = resourcesOf(data, "AWS::KMS::Key").filter(([, r]) => props(r).KeySpec === "HMAC_256");
+    expect(hmac).toHaveLength(1);
+    const [, key] = hmac[0] as [string, Json];
+    expect(props(key).KeyUsage).toBe("GENERATE_VERIFY_MAC");
+    expect(props(key).EnableKeyRotation).toBe(false);
+    expect(key.DeletionPolicy).toBe("Retain");
+  });
+
+  it("denies disabling and scheduling deletion of both keys to all but the break-glass role", () => {
+    for (const [, key] of resourcesOf(data, "AWS::KMS::Key")) {
+      const denies = statementsOf(props(key).KeyPolicy).filter((s) => s.Effect === "Deny");
+      expect(denies).toHaveLength(1);
+      const deny = denies[0] as Statement;
+      expect(asList(deny.Action).sort()).toEqual(["kms:DisableKey", "kms:ScheduleKeyDeletion"]);
+      expect(deny.Principal).toEqual({ AWS: "*" });
+      expect(Object.keys(deny.Condition ?? {})).toEqual(["ArnNotEquals"]);
+      expect(flat(deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"])).toBe(
+        "arn:<AWS::Partition>:iam::<AWS::AccountId>:role/vbm-break-glass",
+      );
+    }
+  });
+
+  it("lets only CloudWatch Logs, EventBridge and CloudWatch alarms use the data key on the account's behalf", () => {
+    const key = data.toJSON().Resources[dataKeyId()];
+    const services = statementsOf(key.Properties.KeyPolicy)
+      .filter((s) => s.Effect === "Allow" && (s.Principal as Json).Service)
+      .map((s) => flat((s.Principal as Json).Service));
+    expect(services.sort()).toEqual([
+      "cloudwatch.amazonaws.com",
+      "events.amazonaws.com",
+      "logs.<AWS::Region>.amazonaws.com",
+    ]);
+  });
+});
+
+describe("buckets", () => {
+  it("has the seven buckets, named by area, account and region", () => {
+    expect([...bucketsByArea().keys()].sort()).toEqual([...AREAS].sort());
+  });
+
+  it("encrypts every data bucket with the data key (SSE-KMS + bucket key), the log bucket with SSE-S3", () => {
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const rule = (props(bucket).BucketEncryption as Json).ServerSideEncryptionConfiguration as Json[];
+      expect(rule).toHaveLength(1);
+      const sse = (rule[0] as Json).ServerSideEncryptionByDefault as Json;
+      if (area === "access-logs") {
+        expect(sse).toEqual({ SSEAlgorithm: "AES256" });
+      } else {
+        expect(sse.SSEAlgorithm).toBe("aws:kms");
+        expect(sse.KMSMasterKeyID).toEqual({ "Fn::GetAtt": [dataKeyId(), "Arn"] });
+        expect((rule[0] as Json).BucketKeyEnabled).toBe(true);
+      }
+    }
+  });
+
+  it("blocks public access, enforces bucket-owner ownership, versions, logs access and is retained", () => {
+    const [logsId] = bucketsByArea().get("access-logs") as [string, Json];
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const p = props(bucket);
+      expect(p.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] });
+      expect(p.VersioningConfiguration).toEqual({ Status: "Enabled" });
+      expect(bucket.DeletionPolicy).toBe("Retain");
+      if (area === "access-logs") expect(p.LoggingConfiguration).toBeUndefined();
+      else
+        expect(p.LoggingConfiguration).toEqual({
+          DestinationBucketName: { Ref: logsId },
+          LogFilePrefix: `${area}/`,
+        });
+    }
+  });
+
+  it("refuses plain HTTP and TLS below 1.2 on every bucket", () => {
+    for (const [, [id]] of bucketsByArea()) {
+      const denies = policyOf(id).filter((s) => s.Effect === "Deny" && asList(s.Action).includes("s3:*"));
+      const conditions = denies.map((s) => s.Condition);
+      expect(conditions).toContainEqual({ Bool: { "aws:SecureTransport": "false" } });
+      expect(conditions).toContainEqual({ NumericLessThan: { "s3:TlsVersion": 1.2 } });
+    }
+  });
+
+  it("refuses objects encrypted with any other key or without SSE-KMS on every data bucket", () => {
+    for (const [area, [id]] of bucketsByArea()) {
+      const puts = policyOf(id).filter(
+        (s) => s.Effect === "Deny" && asList(s.Action).includes("s3:PutObject"),
+      );
+      if (area === "access-logs") {
+        expect(puts).toEqual([]);
+        continue;
+      }
+      const bySid = new Map(puts.map((s) => [s.Sid, s]));
+      expect(bySid.get("DenyOtherKmsKeys")?.Condition).toEqual({
+        StringNotEqualsIfExists: {
+          "s3:x-amz-server-side-encryption-aws-kms-key-id": { "Fn::GetAtt": [dataKeyId(), "Arn"] },
+        },
+      });
+      expect(bySid.get("DenyOtherEncryption")?.Condition).toEqual({
+        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      });
+      expect(bySid.get("DenyKmsWithoutKeyId")?.Condition).toEqual({
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      });
+      for (const s of puts) expect(s.Principal).toEqual({ AWS: "*" });
+    }
+  });
+
+  it("aborts incomplete uploads and expires old versions everywhere; raw files and results expire", () => {
+    const expected: Partial<Record<string, number>> = {
+      dropzone: 30,
+      quarantine: 30,
+      "athena-results": 30,
+      "access-logs": 365,
+    };
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const rules = (props(bucket).LifecycleConfiguration as { Rules: Json[] }).Rules;
+      expect(rules).toContainEqual({
+        Id: "abort-incomplete-multipart-uploads",
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: "Enabled",
+      });
+      const noncurrent = rules.find((r) => r.NoncurrentVersionExpiration);
+      expect((noncurrent?.NoncurrentVersionExpiration as Json | undefined)?.NoncurrentDays).toBe(
+        area === "dropzone" || area === "quarantine" ? 1 : 90,
+      );
+      const expiry = rules.find((r) => r.ExpirationInDays !== undefined);
+      expect(expiry?.ExpirationInDays).toBe(expected[area]);
+    }
+  });
+
+  it("sends drop-zone events to EventBridge natively: no notification custom resource anywhere", () => {
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const config = props(bucket).NotificationConfiguration;
+      if (area === "dropzone")
+        expect(config).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+      else expect(config).toBeUndefined();
+    }
+    for (const stack of built.allStacks) {
+      const t = built.template(stack);
+      expect(Object.keys(t.findResources("Custom::S3BucketNotifications"))).toEqual([]);
+      expect(Object.keys(t.findResources("AWS::Lambda::Function")).length).toBeLessThanOrEqual(
+        stack === built.stacks.pipeline ? 2 : 0,
+      );
+    }
+  });
+});
+
+describe("context", () => {
+  it("destroys and empties data buckets only when vbm:retainData is false; keys stay retained", () => {
+    const throwaway = buildApp({ overrides: { "vbm:retainData": false, "vbm:rawRetentionDays": 7 } });
+    try {
+      const t = throwaway.template(throwaway.stacks.data);
+      const buckets = resourcesOf(t, "AWS::S3::Bucket");
+      expect(buckets).toHaveLength(AREAS.length);
+      for (const [, b] of buckets) expect(b.DeletionPolicy).toBe("Delete");
+      for (const [, k] of resourcesOf(t, "AWS::KMS::Key")) expect(k.DeletionPolicy).toBe("Retain");
+      expect(resourcesOf(t, "Custom::S3AutoDeleteObjects")).toHaveLength(AREAS.length);
+      const dropzone = buckets.find(([, b]) => flat(props(b).BucketName) === flatBucketName("dropzone"));
+      const rules = (props((dropzone as [string, Json])[1]).LifecycleConfiguration as { Rules: Json[] })
+        .Rules;
+      expect(rules.find((r) => r.Id === "expire-current-objects")?.ExpirationInDays).toBe(7);
+    } finally {
+      throwaway.dispose();
+    }
+  }, 60_000);
+
+  it("refuses an invalid context value with the key in the message", () => {
+    expect(() => buildApp({ overrides: { "vbm:rawRetentionDays": 0 } })).toThrow(/vbm:rawRetentionDays/);
+    expect(() => buildApp({ overrides: { "vbm:facilitatorPrincipals": ["*"] } })).toThrow(
+      /vbm:facilitatorPrincipals/,
+    );
+  });
+});
