@@ -1,0 +1,466 @@
+/**
+ * The quarterly factsheet of one location: a PDF, the same content as an e-mail HTML body (charts
+ * as inline SVG) and as plain text. Built only from the figures model (this location this
+ * quarter, the previous quarter, the national shares) and the location's own signals and
+ * validation warnings. Youth numbers appear only in the list of sharp rises: this document goes
+ * to the location itself.
+ */
+
+import { codebookFor } from "../../schemas/codebook.ts";
+import type { FactsheetInput } from "../../schemas/documents.ts";
+import type { FiguresModel } from "../../schemas/figures.ts";
+import { previousQuarter, quarterBounds } from "../../schemas/quarter.ts";
+import { type Block, type KeyFigure, type ReportDocument, toHtml, toText } from "./blocks.ts";
+import {
+  carePlanChart,
+  distributionChart,
+  monthChart,
+  seclusionRoomChart,
+  startHourChart,
+  youthFrequencyChart,
+} from "./charts.ts";
+import { quarterRate, STATUS_WORDS, youthBands } from "./figures-text.ts";
+import {
+  DASH,
+  dateLong,
+  formatChange,
+  formatCount,
+  formatDecimal,
+  formatPercentOf,
+  formatShare,
+  hmm,
+  monthLong,
+  monthShort,
+  plural,
+  quarterLong,
+  quarterMonthsText,
+} from "./format.ts";
+import { renderPdf } from "./pdf.ts";
+
+export interface RenderedFactsheet {
+  pdf: Uint8Array;
+  html: string;
+  text: string;
+  subject: string;
+}
+
+const LOCATION_SERIES = "Deze locatie";
+const NATIONAL_SERIES = "Landelijk";
+
+type Status = "all" | "seclusion" | "missing";
+
+function deliveryOf(m: FiguresModel, location: string, quarter: string): { status: Status; rows: number } {
+  const d =
+    m.deliveries.find((x) => x.location === location && x.quarter === quarter) ??
+    m.deliveries.find((x) => x.location === location);
+  if (d) return { status: d.status, rows: d.rows };
+  // A model without delivery rows: infer from the figures themselves.
+  return { status: "all", rows: m.total };
+}
+
+function statusWords(d: { status: Status; rows: number }): string {
+  if (d.status === "missing") return STATUS_WORDS.missing;
+  return d.rows === 0 ? `${STATUS_WORDS.zero} (${STATUS_WORDS[d.status]})` : STATUS_WORDS[d.status];
+}
+
+/** The factsheet as blocks (shared by PDF, HTML and text). */
+export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocument> {
+  const { current: cur, previous: prev, national: nat, location, quarter, signals } = input;
+  const delivery = deliveryOf(cur, location.code, quarter);
+  const seclusionOnly = delivery.status === "seclusion";
+  const zero = delivery.status !== "missing" && cur.total === 0;
+  const rateScope = seclusionOnly ? "seclusion" : "all";
+  const rate = quarterRate(cur.rates, rateScope);
+  const quarterWords = quarterLong(quarter);
+  const prevQuarterWords = quarterLong(previousQuarter(quarter));
+  const blocks: Block[] = [];
+
+  // ---- Headline -------------------------------------------------------------------------
+  const change = prev ? formatChange(prev.total, cur.total) : null;
+  const prevDelivery = prev ? deliveryOf(prev, location.code, previousQuarter(quarter)) : null;
+  const figures: KeyFigure[] = [
+    {
+      label: seclusionOnly ? "keer gedwongen afzonderen dit kwartaal" : "maatregelen dit kwartaal",
+      value: formatCount(cur.total),
+      note: quarterMonthsText(quarter),
+    },
+    {
+      label: "verschil met vorig kwartaal",
+      value: change
+        ? change.percent
+          ? `${change.absolute} (${change.percent})`
+          : change.absolute
+        : "geen vergelijking",
+      note: prev
+        ? `${prevQuarterWords}: ${plural(prev.total, "maatregel", "maatregelen")}`
+        : `geen levering over ${prevQuarterWords}`,
+    },
+    {
+      label: "unieke jongeren",
+      value: formatCount(cur.uniqueYouth),
+      note: "met minstens één maatregel",
+    },
+    {
+      label: seclusionOnly ? "keer afzonderen per 10 plaatsen" : "maatregelen per 10 plaatsen",
+      value: rate.per10 === null ? DASH : formatDecimal(rate.per10, 1),
+      note:
+        rate.meanOccupancy === null
+          ? "bezetting onbekend"
+          : `gemiddelde bezetting ${formatDecimal(rate.meanOccupancy, 1)}`,
+    },
+  ];
+  blocks.push({ kind: "figures", items: figures });
+
+  const scopeText =
+    delivery.status === "missing"
+      ? `Voor het ${quarterWords} hebben we van ${location.name} geen levering ontvangen.`
+      : zero
+        ? `U leverde over het ${quarterWords} een nullevering: u heeft geregistreerd en er waren geen maatregelen. Daarom staan er in deze factsheet geen grafieken.`
+        : seclusionOnly
+          ? `U leverde over het ${quarterWords} alleen gedwongen afzonderen (type 6 tot en met 11). Andere maatregelen, zoals vastpakken of controles, staan daarom niet in deze factsheet.`
+          : `U leverde over het ${quarterWords} alle typen maatregelen.`;
+  const scopeNotes: string[] = [scopeText];
+  if (prev && prevDelivery && prevDelivery.status !== delivery.status && delivery.status !== "missing")
+    scopeNotes.push(
+      `Let op bij de vergelijking: over het ${prevQuarterWords} leverde u ${statusWords(prevDelivery)}, nu ${statusWords(delivery)}.`,
+    );
+  if (change && change.percent === null && prev)
+    scopeNotes.push(
+      `Vorig kwartaal waren er geen maatregelen; een verschil in procenten is daarom niet te geven.`,
+    );
+  if (rate.per10 !== null && rate.monthsWithOccupancy < rate.months)
+    scopeNotes.push(
+      `De bezetting is bekend voor ${rate.monthsWithOccupancy} van de ${rate.months} maanden; het aantal per 10 plaatsen is berekend over die maanden en omgerekend naar een heel kwartaal.`,
+    );
+  if (rate.per10 === null)
+    scopeNotes.push(
+      "Het aantal per 10 plaatsen ontbreekt omdat we voor dit kwartaal geen bezetting van u hebben.",
+    );
+  for (const t of scopeNotes) blocks.push({ kind: "paragraph", text: t });
+
+  // ---- Signals --------------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Om te bespreken" });
+  blocks.push({
+    kind: "paragraph",
+    text: "Dit zijn geen fouten. Deze maatregelen zijn echt gebeurd en horen geregistreerd te worden. Ze zijn wel de moeite waard om in het team te bespreken.",
+  });
+  const signalItems: string[] = [];
+  if (signals.lockedRooms > 0)
+    signalItems.push(
+      `${plural(signals.lockedRooms, "keer", "keer")} afzonderen in een ruimte op slot. De sector heeft afgesproken vanaf december 2022 geen afgesloten ruimtes meer te gebruiken die de jongere zelf niet kan openen.`,
+    );
+  if (signals.over12h > 0)
+    signalItems.push(
+      `${plural(signals.over12h, "maatregel duurde", "maatregelen duurden")} langer dan 12 uur. Daarvoor is instemming van een gedragswetenschapper nodig.`,
+    );
+  if (signals.over3days > 0)
+    signalItems.push(
+      `${plural(signals.over3days, "maatregel duurde", "maatregelen duurden")} langer dan 3 dagen. Een noodmaatregel mag ten hoogste 3 dagen aaneengesloten duren.`,
+    );
+  if (signals.youthRises.length > 0)
+    signalItems.push(
+      `Bij ${plural(signals.youthRises.length, "jongere", "jongeren")} steeg het aantal maatregelen sterk ten opzichte van vorig kwartaal (zie de tabel hieronder).`,
+    );
+  if (signalItems.length === 0) signalItems.push("Er zijn dit kwartaal geen signalen.");
+  blocks.push({ kind: "bullets", items: signalItems });
+  if (signals.youthRises.length > 0)
+    blocks.push({
+      kind: "table",
+      headers: ["Nummer jongere", "Maatregelen vorig kwartaal → dit kwartaal"],
+      rows: signals.youthRises.map((r) => [
+        r.youthNumber,
+        `${formatCount(r.previous)} → ${formatCount(r.current)}`,
+      ]),
+      note: "Aantal maatregelen per jongere. Deze nummers ziet alleen uw locatie.",
+    });
+
+  blocks.push({
+    kind: "box",
+    title: "Zo leest u deze factsheet",
+    blocks: [
+      {
+        kind: "bullets",
+        items: [
+          "Alle cijfers komen uit het bestand dat u voor dit kwartaal heeft geleverd. Eén maatregel is één rij in dat bestand.",
+          "‘Per 10 plaatsen’ houdt rekening met het aantal jongeren dat er gemiddeld was (de bezetting). Zo kunt u kwartalen en locaties eerlijker vergelijken.",
+          "Bij de verdeling over soorten maatregelen staat uw locatie (donker) naast het landelijke beeld (gearceerd). Landelijk is het totaal van alle locaties.",
+          "De duur staat in uren en minuten (u:mm). Kijk vooral naar de mediaan: de helft van de maatregelen duurde korter, de helft langer. Het gemiddelde wordt door een paar lange maatregelen snel hoger.",
+          "Datakwaliteit laat zien wat in het bestand ontbrak. Hoe vollediger de registratie, hoe beter u van de cijfers kunt leren.",
+        ],
+      },
+    ],
+  });
+
+  if (!zero && delivery.status !== "missing") {
+    // ---- Per month ----------------------------------------------------------------------
+    blocks.push({ kind: "heading", text: "Maatregelen per maand" });
+    blocks.push({
+      kind: "chart",
+      chart: await monthChart(
+        "fs-months",
+        cur.byMonth.map((m) => ({ month: m.month, value: m.count, label: formatCount(m.count) })),
+        monthShort,
+      ),
+      data: {
+        headers: ["Maand", "Maatregelen"],
+        rows: cur.byMonth.map((m) => [monthLong(m.month), formatCount(m.count)]),
+      },
+    });
+
+    // ---- Distribution -------------------------------------------------------------------
+    blocks.push({ kind: "heading", text: "Soorten maatregelen, vergeleken met landelijk" });
+    if (seclusionOnly) {
+      blocks.push({
+        kind: "paragraph",
+        text: "U leverde alleen gedwongen afzonderen. Daarom vergelijken we hier alleen de soorten afzonderen: het aandeel van elk type binnen al het afzonderen, bij u en landelijk.",
+      });
+      const seclusionTypes = new Set(
+        codebookFor(quarterBounds(quarter).first)
+          .types.filter((t) => t.seclusion)
+          .map((t) => t.code),
+      );
+      const secl = (m: FiguresModel) => m.byType.filter((t) => seclusionTypes.has(t.type));
+      const locTotal = secl(cur).reduce((a, t) => a + t.count, 0);
+      const natTotal = secl(nat).reduce((a, t) => a + t.count, 0);
+      const rows = secl(cur).map((t) => {
+        const n = nat.byType.find((x) => x.type === t.type);
+        return {
+          label: `${t.type}. ${t.label}`,
+          loc: locTotal > 0 ? t.count / locTotal : null,
+          nat: n && natTotal > 0 ? n.count / natTotal : null,
+        };
+      });
+      blocks.push(await distributionBlock("fs-types", "de soorten afzonderen", rows, "Type"));
+    } else {
+      const cats = cur.byCategory.map((c) => ({
+        label: c.label,
+        loc: c.share,
+        nat: nat.byCategory.find((n) => n.category === c.category)?.share ?? null,
+      }));
+      blocks.push({ kind: "subheading", text: "Per categorie" });
+      blocks.push(await distributionBlock("fs-categories", "de zes categorieën", cats, "Categorie"));
+      const types = cur.byType
+        .map((t) => ({
+          label: `${t.type}. ${t.label}`,
+          loc: t.share,
+          nat: nat.byType.find((n) => n.type === t.type)?.share ?? null,
+          used: t.count > 0 || (nat.byType.find((n) => n.type === t.type)?.count ?? 0) > 0,
+        }))
+        .filter((t) => t.used);
+      blocks.push({ kind: "subheading", text: "Per type" });
+      blocks.push(await distributionBlock("fs-types", "de typen maatregelen", types, "Type"));
+      blocks.push({
+        kind: "paragraph",
+        muted: true,
+        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek.",
+      });
+    }
+
+    // ---- Seclusion by room ---------------------------------------------------------------
+    const seclusionTotal = cur.seclusionByRoom.reduce((a, r) => a + r.count, 0);
+    blocks.push({ kind: "heading", text: "Gedwongen afzonderen: in welke ruimte?" });
+    blocks.push({
+      kind: "paragraph",
+      text: `In totaal ${plural(seclusionTotal, "keer", "keer")} afzonderen, waarvan ${formatCount(signals.lockedRooms)} in een ruimte op slot.`,
+    });
+    blocks.push({
+      kind: "chart",
+      chart: await seclusionRoomChart(
+        "fs-rooms",
+        cur.seclusionByRoom.map((r) => ({
+          room: r.label,
+          locked: r.locked,
+          value: r.count,
+          label: formatCount(r.count),
+        })),
+      ),
+      data: {
+        headers: ["Ruimte", "Op slot", "Aantal"],
+        rows: cur.seclusionByRoom.map((r) => [r.label, r.locked ? "ja" : "nee", formatCount(r.count)]),
+      },
+    });
+
+    // ---- Start hour ----------------------------------------------------------------------
+    blocks.push({ kind: "heading", text: "Hoe laat begonnen de maatregelen?" });
+    blocks.push({
+      kind: "chart",
+      chart: await startHourChart(
+        "fs-hours",
+        cur.byStartHour.map((h) => ({
+          hour: h.hour,
+          value: h.count,
+          label: h.count > 0 ? formatCount(h.count) : "",
+        })),
+      ),
+      data: {
+        headers: ["Uur", "Maatregelen"],
+        rows: cur.byStartHour.map((h) => [`${h.hour}:00–${h.hour}:59`, formatCount(h.count)]),
+      },
+    });
+    blocks.push({
+      kind: "paragraph",
+      muted: true,
+      text: "Alle typen samen, naar het uur waarop de maatregel begon.",
+    });
+
+    // ---- Youth frequency -----------------------------------------------------------------
+    const bands = youthBands(cur.youthFrequency);
+    const most = cur.youthFrequency.at(-1)?.measures ?? 0;
+    blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
+    blocks.push({
+      kind: "paragraph",
+      text: `${plural(cur.uniqueYouth, "jongere kreeg", "jongeren kregen")} dit kwartaal een of meer maatregelen${most > 0 ? `, van 1 tot ${formatCount(most)} per jongere` : ""}.`,
+    });
+    blocks.push({
+      kind: "chart",
+      chart: await youthFrequencyChart(
+        "fs-youth",
+        bands.map((b) => ({ group: b.band, value: b.youth, label: formatCount(b.youth) })),
+      ),
+      data: {
+        headers: ["Maatregelen per jongere", "Jongeren"],
+        rows: bands.map((b) => [b.band, formatCount(b.youth)]),
+      },
+    });
+
+    // ---- Care plan -----------------------------------------------------------------------
+    const cp = cur.carePlan;
+    const cpTotal = cp.yes + cp.no + cp.unknown;
+    const parts = [
+      { answer: "Ja", n: cp.yes },
+      { answer: "Nee", n: cp.no },
+      { answer: "Niet ingevuld", n: cp.unknown },
+    ];
+    blocks.push({ kind: "heading", text: "Stond de maatregel in het hulpverleningsplan?" });
+    blocks.push({
+      kind: "chart",
+      chart: await carePlanChart(
+        "fs-careplan",
+        parts.map((p) => ({
+          answer: p.answer,
+          value: p.n,
+          label: `${formatCount(p.n)} (${formatPercentOf(p.n, cpTotal)})`,
+        })),
+      ),
+      data: {
+        headers: ["Antwoord", "Maatregelen", "Aandeel"],
+        rows: parts.map((p) => [p.answer, formatCount(p.n), formatPercentOf(p.n, cpTotal)]),
+      },
+    });
+
+    // ---- Duration ------------------------------------------------------------------------
+    blocks.push({ kind: "heading", text: "Hoe lang duurden de maatregelen?" });
+    if (cur.duration.length === 0) {
+      blocks.push({
+        kind: "paragraph",
+        text: "Geen enkele maatregel had een eindtijd, dus de duur is niet te berekenen.",
+      });
+    } else {
+      blocks.push({
+        kind: "table",
+        headers: ["Type", "Aantal", "Kortst", "Langst", "Gemiddeld", "Mediaan"],
+        rows: cur.duration.map((d) => [
+          `${d.type}. ${d.label}`,
+          formatCount(d.n),
+          hmm(d.min),
+          hmm(d.max),
+          hmm(d.mean),
+          hmm(d.median),
+        ]),
+        note: "Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Controles (onderzoek aan lichaam, kleding, kamer, post en urine) hebben geen duur.",
+      });
+    }
+  }
+
+  // ---- Data quality ----------------------------------------------------------------------
+  const dq = cur.dataQuality;
+  blocks.push({ kind: "heading", text: "Datakwaliteit" });
+  blocks.push({
+    kind: "table",
+    headers: ["Wat ontbrak of viel op", "Aantal", "Van alle maatregelen"],
+    rows: [
+      [
+        "Hulpverleningsplan niet ingevuld",
+        formatCount(dq.carePlanUnknown),
+        formatPercentOf(dq.carePlanUnknown, cur.total),
+      ],
+      [
+        "Eindtijd ontbreekt (geen controle)",
+        formatCount(dq.missingEnd),
+        formatPercentOf(dq.missingEnd, cur.total),
+      ],
+      [
+        "Duur 0 minuten (start = eind)",
+        formatCount(dq.zeroDuration),
+        formatPercentOf(dq.zeroDuration, cur.total),
+      ],
+      [
+        "Aanleiding niet ingevuld",
+        formatCount(dq.missingReason),
+        formatPercentOf(dq.missingReason, cur.total),
+      ],
+    ],
+  });
+  if (input.warnings.length > 0) {
+    blocks.push({ kind: "subheading", text: "Opmerkingen bij de controle van uw bestand" });
+    blocks.push({
+      kind: "bullets",
+      items: input.warnings.map((w) => `${w.title}: ${formatCount(w.count)}×`),
+    });
+    blocks.push({
+      kind: "paragraph",
+      muted: true,
+      text: "Opmerkingen hielden de levering niet tegen. In uw ontvangstbevestiging staat per opmerking de rij en de waarde.",
+    });
+  } else {
+    blocks.push({ kind: "paragraph", text: "De controle van uw bestand gaf geen opmerkingen." });
+  }
+
+  const generated = new Date(input.generatedAt);
+  return {
+    title: "Factsheet vrijheidsbeperkende maatregelen",
+    subtitle: `${location.name} (${location.code}) · ${quarterWords} (${quarterMonthsText(quarter)})`,
+    footer: `Factsheet VBM · ${location.name} · ${quarterWords} · gemaakt op ${dateLong(generated)}`,
+    creationDate: generated,
+    subject: `Vrijheidsbeperkende maatregelen ${location.name}, ${quarterWords}`,
+    keywords: `VBM, JeugdzorgPlus, ${location.code}, ${quarter}`,
+    blocks,
+  };
+}
+
+async function distributionBlock(
+  id: string,
+  what: string,
+  rows: readonly { label: string; loc: number | null; nat: number | null }[],
+  header: string,
+): Promise<Block> {
+  const label = (s: number | null) => (s === null ? DASH : formatShare(s));
+  return {
+    kind: "chart",
+    chart: await distributionChart(
+      id,
+      what,
+      [LOCATION_SERIES, NATIONAL_SERIES],
+      rows.flatMap((r) => [
+        { category: r.label, series: LOCATION_SERIES, share: r.loc, label: label(r.loc) },
+        { category: r.label, series: NATIONAL_SERIES, share: r.nat, label: label(r.nat) },
+      ]),
+    ),
+    data: {
+      headers: [header, LOCATION_SERIES, NATIONAL_SERIES],
+      rows: rows.map((r) => [r.label, label(r.loc), label(r.nat)]),
+    },
+  };
+}
+
+/** Renders the factsheet of one location and quarter as PDF, e-mail HTML and plain text. */
+export async function renderFactsheet(input: FactsheetInput): Promise<RenderedFactsheet> {
+  const doc = await buildFactsheet(input);
+  const pdf = await renderPdf(doc);
+  return {
+    pdf,
+    html: toHtml(doc),
+    text: toText(doc),
+    subject: `Factsheet vrijheidsbeperkende maatregelen ${input.quarter} – ${input.location.name}`,
+  };
+}

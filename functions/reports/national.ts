@@ -1,0 +1,410 @@
+/**
+ * The national report over any range of quarters: the national figures after disclosure control
+ * (suppressed cells as `<5`, statistics that may not be shown as `–`), trends per quarter
+ * corrected for occupancy, which locations delivered what, and a short method section.
+ *
+ * Only the PROTECTED figures are read for counts. From the unprotected input (`range`) only the
+ * period, the delivery matrix (delivering, not measures), the date and the threshold are used.
+ * No count of measures per location appears anywhere in this report.
+ */
+
+import type { Cell, NationalReportInput, ProtectedFigures } from "../../schemas/documents.ts";
+import { quarterRange } from "../../schemas/quarter.ts";
+import { type Block, type ReportDocument, toText } from "./blocks.ts";
+import {
+  carePlanChart,
+  distributionChart,
+  monthChart,
+  quarterTrendChart,
+  seclusionRoomChart,
+  startHourChart,
+  youthFrequencyChart,
+} from "./charts.ts";
+import { type DeliveryStatus, protectedRates, quarterRate, STATUS_WORDS } from "./figures-text.ts";
+import {
+  DASH,
+  dateLong,
+  formatCell,
+  formatCount,
+  formatDecimal,
+  formatShare,
+  hmm,
+  monthLong,
+  monthShort,
+  orDash,
+  quarterLong,
+  quarterShort,
+  rangeLong,
+} from "./format.ts";
+import { renderPdf } from "./pdf.ts";
+
+export interface NationalReportArgs {
+  range: NationalReportInput;
+  /** National figures over the whole range, after disclosure control. */
+  total: ProtectedFigures;
+  /** National figures per quarter in range, after disclosure control. */
+  perQuarter: ProtectedFigures[];
+}
+
+export interface RenderedNationalReport {
+  pdf: Uint8Array;
+  text: string;
+}
+
+const STATUS_ORDER: readonly DeliveryStatus[] = ["all", "seclusion", "zero", "missing"];
+/** Quarters per block of the delivery matrix (keeps the table within the page width). */
+const MATRIX_QUARTERS = 4;
+
+function check(args: NationalReportArgs): number {
+  const { range, total, perQuarter } = args;
+  const threshold = total.threshold;
+  if (range.suppressionThreshold !== threshold)
+    throw new Error(
+      `national report: figures were protected with threshold ${threshold}, the report input says ${range.suppressionThreshold}`,
+    );
+  for (const p of perQuarter)
+    if (p.threshold !== threshold)
+      throw new Error(
+        `national report: quarter ${p.from} was protected with threshold ${p.threshold}, not ${threshold}`,
+      );
+  if (total.location !== null || perQuarter.some((p) => p.location !== null))
+    throw new Error("national report: expected national figures (location null), got figures of a location");
+  if (total.from !== range.from || total.to !== range.to)
+    throw new Error(
+      `national report: figures cover ${total.from}..${total.to}, the report ${range.from}..${range.to}`,
+    );
+  return threshold;
+}
+
+/** A cell's value when it may be used in a computation (not suppressed). */
+const known = (c: Cell): number | null => (c.suppressed ? null : c.value);
+
+/** Share of a cell in a sum of cells, only when every part is known. */
+function shareOfCells(part: Cell, all: readonly Cell[]): string {
+  const values = all.map(known);
+  const p = known(part);
+  if (p === null || values.some((v) => v === null)) return DASH;
+  const sum = values.reduce<number>((a, v) => a + (v ?? 0), 0);
+  return sum > 0 ? formatShare(p / sum) : DASH;
+}
+
+/** The national report as blocks (shared by PDF and text). */
+export async function buildNationalReport(args: NationalReportArgs): Promise<ReportDocument> {
+  const threshold = check(args);
+  const { range, total } = args;
+  const cell = (c: Cell) => formatCell(c, threshold);
+  const quarters = quarterRange(range.from, range.to);
+  const perQuarter = quarters.map((q) => args.perQuarter.find((p) => p.from === q && p.to === q) ?? null);
+  const locations = [...new Set(range.matrix.map((m) => m.location))].sort();
+  const statusOf = (location: string, quarter: string): DeliveryStatus =>
+    range.matrix.find((m) => m.location === location && m.quarter === quarter)?.status ?? "missing";
+  const period = rangeLong(range.from, range.to);
+  const rangeShort =
+    range.from === range.to
+      ? quarterShort(range.from)
+      : `${quarterShort(range.from)} t/m ${quarterShort(range.to)}`;
+  const blocks: Block[] = [];
+
+  // ---- Key figures ----------------------------------------------------------------------
+  const overall = quarterRate(protectedRates(total), "all");
+  const delivered = range.matrix.filter((m) => m.status !== "missing").length;
+  blocks.push({
+    kind: "figures",
+    items: [
+      { label: "maatregelen", value: cell(total.total), note: period },
+      { label: "unieke jongeren", value: cell(total.uniqueYouth), note: "met minstens één maatregel" },
+      {
+        label: "maatregelen per 10 plaatsen per kwartaal",
+        value: orDash(overall.per10, (v) => formatDecimal(v, 1)),
+        note: "gemiddeld, locaties die alle typen leverden",
+      },
+      {
+        label: "leveringen ontvangen",
+        value: `${formatCount(delivered)} van ${formatCount(range.matrix.length)}`,
+        note: `${formatCount(locations.length)} locaties × ${formatCount(quarters.length)} ${quarters.length === 1 ? "kwartaal" : "kwartalen"}`,
+      },
+    ],
+  });
+  blocks.push({
+    kind: "paragraph",
+    text: `Deze rapportage beschrijft de vrijheidsbeperkende maatregelen in de JeugdzorgPlus over het ${period}, voor alle locaties samen. Cijfers van één locatie staan er niet in. Kleine aantallen tonen we als <${threshold}, zodat geen jongere herkenbaar is.`,
+  });
+
+  // ---- Deliveries per quarter ------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Wie leverde wat?" });
+  blocks.push({
+    kind: "paragraph",
+    text: "Per kwartaal het aantal locaties naar soort levering. Een nullevering betekent: de locatie heeft geregistreerd en had geen maatregelen. Bij ‘alleen afzonderen’ tellen die locaties alleen mee in de cijfers over gedwongen afzonderen.",
+  });
+  blocks.push({
+    kind: "table",
+    headers: ["Kwartaal", ...STATUS_ORDER.map((s) => STATUS_WORDS[s])],
+    rows: quarters.map((q) => [
+      quarterLong(q),
+      ...STATUS_ORDER.map((s) => formatCount(locations.filter((l) => statusOf(l, q) === s).length)),
+    ]),
+    note: "Aantal locaties. Welke locatie wat leverde, staat in de bijlage.",
+  });
+
+  // ---- Trend per quarter -----------------------------------------------------------------
+  const rows = perQuarter.map((p) => ({
+    all: p ? quarterRate(protectedRates(p), "all") : null,
+    seclusion: p ? quarterRate(protectedRates(p), "seclusion") : null,
+  }));
+  blocks.push({ kind: "heading", text: "Ontwikkeling per kwartaal, rekening houdend met de bezetting" });
+  blocks.push({
+    kind: "paragraph",
+    text: "Het aantal maatregelen per 10 plaatsen houdt rekening met het aantal jongeren dat er gemiddeld was. Zo zijn kwartalen te vergelijken, ook als er meer of minder jongeren waren of niet elke locatie leverde.",
+  });
+  const rateLabel = (v: number | null) => orDash(v, (x) => formatDecimal(x, 1));
+  blocks.push({
+    kind: "chart",
+    chart: await quarterTrendChart("nl-trend", quarters.map(quarterShort), [
+      {
+        name: "Alle typen",
+        values: rows.map((r) => r.all?.per10 ?? null),
+        labels: rows.map((r) => rateLabel(r.all?.per10 ?? null)),
+      },
+      {
+        name: "Gedwongen afzonderen",
+        values: rows.map((r) => r.seclusion?.per10 ?? null),
+        labels: rows.map((r) => rateLabel(r.seclusion?.per10 ?? null)),
+      },
+    ]),
+    data: {
+      headers: ["Kwartaal", "Alle typen", "Gedwongen afzonderen"],
+      rows: quarters.map((q, i) => [
+        quarterShort(q),
+        rateLabel(rows[i]?.all?.per10 ?? null),
+        rateLabel(rows[i]?.seclusion?.per10 ?? null),
+      ]),
+    },
+  });
+  blocks.push({
+    kind: "table",
+    headers: [
+      "Kwartaal",
+      "Maatregelen",
+      "Unieke jongeren",
+      "Per 10 plaatsen: alle typen",
+      "Per 10 plaatsen: afzonderen",
+    ],
+    rows: quarters.map((q, i) => {
+      const p = perQuarter[i];
+      return [
+        quarterLong(q),
+        p ? cell(p.total) : DASH,
+        p ? cell(p.uniqueYouth) : DASH,
+        rateLabel(rows[i]?.all?.per10 ?? null),
+        rateLabel(rows[i]?.seclusion?.per10 ?? null),
+      ];
+    }),
+    note: "Maatregelen per kwartaal per 10 plaatsen gemiddelde bezetting. ‘Alle typen’: locaties die alle typen leverden; ‘afzonderen’: locaties die alle typen of alleen afzonderen leverden.",
+  });
+
+  // ---- Per month -------------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Maatregelen per maand" });
+  blocks.push({
+    kind: "chart",
+    chart: await monthChart(
+      "nl-months",
+      total.byMonth.map((m) => ({ month: m.month, value: known(m.count), label: cell(m.count) })),
+      monthShort,
+    ),
+    data: {
+      headers: ["Maand", "Maatregelen"],
+      rows: total.byMonth.map((m) => [monthLong(m.month), cell(m.count)]),
+    },
+  });
+
+  // ---- Categories and types --------------------------------------------------------------
+  const shareLabel = (c: Cell, share: number | null) =>
+    c.suppressed ? cell(c) : orDash(share, (s) => formatShare(s));
+  blocks.push({ kind: "heading", text: "Soorten maatregelen" });
+  blocks.push({
+    kind: "chart",
+    chart: await distributionChart(
+      "nl-categories",
+      "de zes categorieën",
+      ["Landelijk"],
+      total.byCategory.map((c) => ({
+        category: c.label,
+        series: "Landelijk",
+        share: c.share,
+        label: shareLabel(c.count, c.share),
+      })),
+    ),
+    data: {
+      headers: ["Categorie", "Maatregelen", "Aandeel"],
+      rows: total.byCategory.map((c) => [c.label, cell(c.count), shareLabel(c.count, c.share)]),
+    },
+  });
+  blocks.push({
+    kind: "table",
+    headers: ["Type", "Maatregelen", "Aandeel"],
+    rows: total.byType.map((t) => [`${t.type}. ${t.label}`, cell(t.count), shareLabel(t.count, t.share)]),
+  });
+
+  // ---- Seclusion by room -----------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Gedwongen afzonderen: in welke ruimte?" });
+  blocks.push({
+    kind: "chart",
+    chart: await seclusionRoomChart(
+      "nl-rooms",
+      total.seclusionByRoom.map((r) => ({
+        room: r.label,
+        locked: r.locked,
+        value: known(r.count),
+        label: cell(r.count),
+      })),
+    ),
+    data: {
+      headers: ["Ruimte", "Op slot", "Aantal"],
+      rows: total.seclusionByRoom.map((r) => [r.label, r.locked ? "ja" : "nee", cell(r.count)]),
+    },
+  });
+
+  // ---- Start hour ------------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Hoe laat begonnen de maatregelen?" });
+  blocks.push({
+    kind: "chart",
+    chart: await startHourChart(
+      "nl-hours",
+      total.byStartHour.map((h) => ({
+        hour: h.hour,
+        value: known(h.count),
+        label: h.count.value === 0 ? "" : cell(h.count),
+      })),
+    ),
+    data: {
+      headers: ["Uur", "Maatregelen"],
+      rows: total.byStartHour.map((h) => [`${h.hour}:00–${h.hour}:59`, cell(h.count)]),
+    },
+  });
+  blocks.push({
+    kind: "paragraph",
+    muted: true,
+    text: "Alle typen samen, naar het uur waarop de maatregel begon.",
+  });
+
+  // ---- Youth frequency -------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
+  blocks.push({
+    kind: "chart",
+    chart: await youthFrequencyChart(
+      "nl-youth",
+      total.youthFrequency.map((b) => ({ group: b.band, value: known(b.youth), label: cell(b.youth) })),
+    ),
+    data: {
+      headers: ["Maatregelen per jongere", "Jongeren"],
+      rows: total.youthFrequency.map((b) => [b.band, cell(b.youth)]),
+    },
+  });
+
+  // ---- Care plan -------------------------------------------------------------------------
+  const cp = total.carePlan;
+  const cpCells = [cp.yes, cp.no, cp.unknown];
+  const parts = [
+    { answer: "Ja", c: cp.yes },
+    { answer: "Nee", c: cp.no },
+    { answer: "Niet ingevuld", c: cp.unknown },
+  ];
+  blocks.push({ kind: "heading", text: "Stond de maatregel in het hulpverleningsplan?" });
+  blocks.push({
+    kind: "chart",
+    chart: await carePlanChart(
+      "nl-careplan",
+      parts.map((p) => ({
+        answer: p.answer,
+        value: known(p.c),
+        label: `${cell(p.c)} (${shareOfCells(p.c, cpCells)})`,
+      })),
+    ),
+    data: {
+      headers: ["Antwoord", "Maatregelen", "Aandeel"],
+      rows: parts.map((p) => [p.answer, cell(p.c), shareOfCells(p.c, cpCells)]),
+    },
+  });
+
+  // ---- Duration --------------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Hoe lang duurden de maatregelen?" });
+  blocks.push({
+    kind: "table",
+    headers: ["Type", "Aantal", "Kortst", "Langst", "Gemiddeld", "Mediaan"],
+    rows: total.duration.map((d) => [
+      `${d.type}. ${d.label}`,
+      cell(d.n),
+      orDash(d.min, hmm),
+      orDash(d.max, hmm),
+      orDash(d.mean, hmm),
+      orDash(d.median, hmm),
+    ]),
+    note: `Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Bij minder dan ${threshold} maatregelen tonen we geen duur (–).`,
+  });
+
+  // ---- Data quality ----------------------------------------------------------------------
+  const dq = total.dataQuality;
+  const ofTotal = (c: Cell) => {
+    const v = known(c);
+    const t = known(total.total);
+    return v === null || t === null || t === 0 ? DASH : formatShare(v / t);
+  };
+  blocks.push({ kind: "heading", text: "Datakwaliteit" });
+  blocks.push({
+    kind: "table",
+    headers: ["Wat ontbrak of viel op", "Aantal", "Van alle maatregelen"],
+    rows: [
+      ["Hulpverleningsplan niet ingevuld", cell(dq.carePlanUnknown), ofTotal(dq.carePlanUnknown)],
+      ["Eindtijd ontbreekt (geen controle)", cell(dq.missingEnd), ofTotal(dq.missingEnd)],
+      ["Duur 0 minuten (start = eind)", cell(dq.zeroDuration), ofTotal(dq.zeroDuration)],
+      ["Aanleiding niet ingevuld", cell(dq.missingReason), ofTotal(dq.missingReason)],
+    ],
+  });
+
+  // ---- Method ----------------------------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Zo is gerekend" });
+  blocks.push({
+    kind: "bullets",
+    items: [
+      "Wat telt: elke toegepaste vrijheidsbeperkende maatregel is één rij in de kwartaallevering van een locatie, geregistreerd volgens het codeboek. Per locatie en kwartaal telt de laatste goedgekeurde levering.",
+      "Locaties die alleen gedwongen afzonderen leverden, tellen alleen mee bij afzonderen. Een ontbrekende levering telt nergens mee; een nullevering telt mee als ‘geen maatregelen’.",
+      `Bescherming van jongeren: aantallen van 1 tot en met ${threshold - 1} tonen we als <${threshold}. Soms verbergen we ook een groter aantal, zodat een klein aantal niet uit een totaal terug te rekenen is; ook dat staat er als <${threshold}. Een duur, aandeel of aantal per 10 plaatsen dat op zo’n verborgen aantal of op minder dan ${threshold} maatregelen berust, staat er als –.`,
+      "Bezetting: per locatie en maand het gemiddelde aantal aanwezige jongeren. ‘Per 10 plaatsen per kwartaal’ is het aantal maatregelen in de maanden waarvan de bezetting bekend is, gedeeld door de gemiddelde bezetting in die maanden, maal 10 (omgerekend naar drie maanden). Een maand zonder bezetting telt niet mee.",
+      "Duur: van start tot eind in hele minuten, alleen voor maatregelen met een eindtijd. De mediaan is de middelste waarde; het gemiddelde wordt door enkele lange maatregelen sterk verhoogd.",
+      "Deze rapportage vergelijkt geen locaties met elkaar en noemt geen aantallen per locatie. Alleen in de bijlage staat per locatie of er geleverd is.",
+    ],
+  });
+
+  // ---- Appendix: delivery matrix -----------------------------------------------------------
+  blocks.push({ kind: "heading", text: "Bijlage: leveringen per locatie" });
+  blocks.push({
+    kind: "paragraph",
+    text: "Per locatie en kwartaal de soort levering. Dit gaat over het leveren zelf, niet over aantallen maatregelen.",
+  });
+  for (let i = 0; i < quarters.length; i += MATRIX_QUARTERS) {
+    const chunk = quarters.slice(i, i + MATRIX_QUARTERS);
+    blocks.push({
+      kind: "table",
+      headers: ["Locatie", ...chunk.map(quarterShort)],
+      align: ["left", ...chunk.map(() => "left" as const)],
+      rows: locations.map((l) => [l, ...chunk.map((q) => STATUS_WORDS[statusOf(l, q)])]),
+    });
+  }
+
+  const generated = new Date(range.generatedAt);
+  return {
+    title: "Landelijke rapportage vrijheidsbeperkende maatregelen",
+    subtitle: `JeugdzorgPlus · ${period}`,
+    footer: `Landelijke rapportage VBM · ${rangeShort} · gemaakt op ${dateLong(generated)}`,
+    creationDate: generated,
+    subject: `Vrijheidsbeperkende maatregelen in de JeugdzorgPlus, ${period}`,
+    keywords: `VBM, JeugdzorgPlus, landelijk, ${range.from}, ${range.to}`,
+    blocks,
+  };
+}
+
+/** Renders the national report (PDF and plain text) from protected figures only. */
+export async function renderNationalReport(args: NationalReportArgs): Promise<RenderedNationalReport> {
+  const doc = await buildNationalReport(args);
+  return { pdf: await renderPdf(doc), text: toText(doc) };
+}

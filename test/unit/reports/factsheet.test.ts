@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toHtml, toText } from "../../../functions/reports/blocks.ts";
+import {
+  buildFactsheet,
+  type RenderedFactsheet,
+  renderFactsheet,
+} from "../../../functions/reports/factsheet.ts";
+import { formatShare } from "../../../functions/reports/format.ts";
+import { createPdf, finishPdf } from "../../../functions/reports/pdf.ts";
+import {
+  factsheetInput,
+  hasPdftoppm,
+  makeModel,
+  type PdfRead,
+  pngSize,
+  readPdf,
+  removeDir,
+  renderPngs,
+} from "./fixtures.ts";
+
+const input = factsheetInput();
+let out: RenderedFactsheet;
+let pdf: PdfRead;
+let all: string;
+
+beforeAll(async () => {
+  out = await renderFactsheet(input);
+  pdf = await readPdf(out.pdf);
+  all = pdf.pages.join("\n");
+});
+
+/*
+ * The key figures of the fixture (see fixtures.ts), as the reader must see them:
+ *   total 114, unique youth 23, previous quarter 98 → "+16 (+16,3%)",
+ *   occupancy 20/22/24 → 30 × 114 / 66 = 51,8 per 10 places,
+ *   median duration of type 11 (eigen kamer niet op slot) 95 min → "1:35",
+ *   a sharp rise for AB0012 from 3 to 11.
+ */
+/** Text with every run of white space (line wraps of the plain-text version) as one space. */
+const flat = (s: string) => s.replace(/\s+/g, " ");
+
+const KEY = ["114", "23", "+16 (+16,3%)", "51,8", "1:35", "AB0012", "3 → 11"];
+
+describe("factsheet", () => {
+  it("fixture: the key figures above are the figures model's", () => {
+    expect(input.current.total).toBe(114);
+    expect(input.current.uniqueYouth).toBe(23);
+    expect(input.previous?.total).toBe(98);
+    expect(input.current.duration.find((d) => d.type === 11)?.median).toBe(95);
+    const all = input.current.rates.filter((r) => r.scope === "all");
+    expect(all.map((r) => r.measures)).toEqual([40, 36, 38]);
+    expect(all.map((r) => r.occupancy)).toEqual([20, 22, 24]);
+    expect(input.signals.youthRises[0]).toEqual({ youthNumber: "AB0012", previous: 3, current: 11 });
+  });
+
+  it("is an A4 PDF of several pages with the key figures, the headline on page 1", () => {
+    expect(pdf.pages.length).toBeGreaterThanOrEqual(2);
+    for (const [w, h] of pdf.sizes) {
+      expect(w).toBeCloseTo(595.28, 1);
+      expect(h).toBeCloseTo(841.89, 1);
+    }
+    for (const k of KEY) expect(all).toContain(k);
+    const first = pdf.pages[0] ?? "";
+    expect(first).toContain("De Vonk (AB)");
+    expect(first).toContain("3e kwartaal 2023");
+    expect(first).toMatch(/114 maatregelen dit kwartaal/);
+    expect(first).toMatch(/\+16 \(\+16,3%\) verschil met vorig kwartaal/);
+    expect(first).toMatch(/51,8 maatregelen per 10 plaatsen/);
+    expect(first).toContain("Zo leest u deze factsheet");
+    expect(pdf.pages.at(-1)).toContain(`pagina ${pdf.pages.length} van ${pdf.pages.length}`);
+  });
+
+  it("shows the duration table in h:mm exactly as the model has it", () => {
+    // Type 10: n 9, min 5, max 900, mean 151, median 60.
+    expect(all).toMatch(/10\. Eigen kamer op slot 9 0:05 15:00 2:31 1:00/);
+    // Type 14: one measure of exactly a day.
+    expect(all).toMatch(/14\. Beperking van bezoek 1 24:00 24:00 24:00 24:00/);
+  });
+
+  it("writes chart text (axis labels and values) as real PDF text", () => {
+    for (const s of [
+      "jul 2023",
+      "aug 2023",
+      "sep 2023",
+      "Deze locatie",
+      "Landelijk",
+      "Op slot",
+      "Niet op slot",
+    ])
+      expect(all).toContain(s);
+    // Shares of the location and the nation, from the model.
+    for (const c of [...input.current.byCategory, ...input.national.byCategory])
+      expect(all).toContain(formatShare(c.share));
+  });
+
+  it("embeds DejaVu Sans (regular and bold) and uses no standard PDF font", () => {
+    const raw = Buffer.from(out.pdf).toString("latin1");
+    expect(raw).toContain("/FontFile2");
+    expect(raw).toMatch(/\/FontName \/[A-Z]{6}\+DejaVuSans\b/);
+    expect(raw).toMatch(/\/FontName \/[A-Z]{6}\+DejaVuSans-Bold\b/);
+    expect(raw).not.toMatch(/\/BaseFont \/(Helvetica|Times|Courier)/);
+  });
+
+  it("carries metadata from the input (title, author, creation date)", () => {
+    expect(pdf.info.Author).toBe("vbm-monitor");
+    expect(String(pdf.info.Title)).toContain("De Vonk");
+    expect(String(pdf.info.CreationDate)).toMatch(/^D:20231016080000/);
+  });
+
+  it("gives the same key figures in the e-mail HTML, with the charts inline as SVG", () => {
+    for (const k of KEY) expect(out.html).toContain(k);
+    expect(out.html).toMatch(/^<!DOCTYPE html>/);
+    expect(out.html).toContain('<html lang="nl">');
+    expect((out.html.match(/<svg\b/g) ?? []).length).toBe(7);
+    expect(out.html).not.toMatch(/<script|<link|<style|src="http/i);
+  });
+
+  it("gives the same key figures in the plain text, with the numbers behind each chart", () => {
+    for (const k of KEY) expect(flat(out.text)).toContain(k);
+    for (const m of input.current.byMonth) {
+      const month = { "2023-07": "juli", "2023-08": "augustus", "2023-09": "september" }[m.month];
+      expect(out.text).toMatch(new RegExp(`${month} 2023\\s+${m.count}\\b`));
+    }
+    expect(out.text).toMatch(/Hulpverleningsplan niet ingevuld\s+43\s+37,7%/);
+    expect(flat(out.text)).toContain("Einde ingevuld bij een controle: 2×");
+    expect(flat(out.text)).toContain("12 keer afzonderen in een ruimte op slot");
+    expect(flat(out.text)).toContain("3 maatregelen duurden langer dan 12 uur");
+    expect(flat(out.text)).not.toContain("langer dan 3 dagen.");
+    expect(out.text).not.toMatch(/<svg|&lt;|&amp;/);
+  });
+
+  it("names the location and quarter in the subject, never a youth number", () => {
+    expect(out.subject).toBe("Factsheet vrijheidsbeperkende maatregelen 2023-Q3 – De Vonk");
+    expect(out.subject).not.toMatch(/[A-Z]{2}\d{4}/);
+  });
+
+  it("says 'geen vergelijking' when the previous quarter was not delivered", async () => {
+    // Content only: build the blocks and write the text and HTML (the PDF is tested above).
+    const doc = await buildFactsheet(factsheetInput({ previous: null }));
+    const r = { text: toText(doc), html: toHtml(doc) };
+    expect(flat(r.text)).toContain("verschil met vorig kwartaal: geen vergelijking");
+    expect(flat(r.text)).toContain("geen levering over 2e kwartaal 2023");
+    expect(r.html).toContain("geen vergelijking");
+  });
+
+  it("uses the seclusion rate and says so for a seclusion-only delivery", async () => {
+    // Seclusion only: 56 measures; 30 × 56 / (20 + 22 + 24) = 25,5 per 10 places.
+    const current = makeModel({
+      location: "AB",
+      from: "2023-Q3",
+      types: { 6: [2, 1, 0], 10: [3, 4, 2], 11: [15, 12, 17] },
+      uniqueYouth: 14,
+      youthFrequency: [
+        { measures: 2, youth: 10 },
+        { measures: 9, youth: 4 },
+      ],
+      duration: [
+        { type: 11, label: "Eigen kamer niet op slot", n: 44, min: 0, max: 300, mean: 50, median: 35 },
+      ],
+      carePlan: { yes: 20, no: 20 },
+      occupancy: [20, 22, 24],
+      scope: "seclusion",
+    });
+    expect(current.rates.filter((r) => r.scope === "seclusion").map((r) => r.measures)).toEqual([20, 17, 19]);
+    const r = { text: toText(await buildFactsheet(factsheetInput({ current }))) };
+    expect(flat(r.text)).toContain("keer afzonderen per 10 plaatsen: 25,5");
+    expect(flat(r.text)).toContain("alleen gedwongen afzonderen (type 6 tot en met 11)");
+    expect(flat(r.text)).toContain("Let op bij de vergelijking");
+    expect(flat(r.text)).not.toContain("Per categorie");
+    // Shares within seclusion: type 11 is 44 of 56 at this location.
+    expect(r.text).toMatch(/11\. Eigen kamer niet op slot\s+78,6%/);
+  });
+
+  it("handles a zero delivery: no charts, a plain statement", async () => {
+    const current = makeModel({
+      location: "AB",
+      from: "2023-Q3",
+      types: {},
+      uniqueYouth: 0,
+      youthFrequency: [],
+      duration: [],
+      carePlan: { yes: 0, no: 0 },
+      occupancy: [20, 22, 24],
+    });
+    const r = await renderFactsheet(
+      factsheetInput({ current, signals: { ...input.signals, lockedRooms: 0, over12h: 0, youthRises: [] } }),
+    );
+    expect(flat(r.text)).toContain("een nullevering");
+    expect(flat(r.text)).toContain("Er zijn dit kwartaal geen signalen.");
+    expect(flat(r.text)).toContain("maatregelen per 10 plaatsen: 0,0");
+    expect(r.html).not.toContain("<svg");
+    const read = await readPdf(r.pdf);
+    expect(read.pages.join(" ")).toContain("nullevering");
+  });
+
+  describe("visual check", () => {
+    const pdftoppm = hasPdftoppm();
+    let dirs: string[] = [];
+    afterAll(() => {
+      for (const d of dirs) removeDir(d);
+      dirs = [];
+    });
+
+    it.skipIf(!pdftoppm)(
+      pdftoppm
+        ? "renders every A4 page to a PNG that is clearly not blank"
+        : "pdftoppm niet gevonden: installeer poppler-utils",
+      async () => {
+        const blankDoc = createPdf({ title: "leeg", creationDate: new Date(0) });
+        const blank = renderPngs(await finishPdf(blankDoc));
+        const pages = renderPngs(out.pdf);
+        dirs = [blank.dir, pages.dir];
+        expect(pages.files.length).toBe(pdf.pages.length);
+        const blankBytes = pngSize(blank.files[0] as string).bytes;
+        const first = pngSize(pages.files[0] as string);
+        // A4 at 50 dpi: 595.28 × 841.89 pt → 413 × 585 px.
+        expect(first.width).toBeGreaterThanOrEqual(412);
+        expect(first.width).toBeLessThanOrEqual(414);
+        expect(first.height).toBeGreaterThanOrEqual(584);
+        expect(first.height).toBeLessThanOrEqual(586);
+        expect(first.bytes).toBeGreaterThan(5 * 1024);
+        expect(first.bytes).toBeGreaterThan(5 * blankBytes);
+      },
+    );
+  });
+});
