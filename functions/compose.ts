@@ -5,7 +5,7 @@ import { createFileLogger } from "./adapters/local/file-logger.ts";
 import { createFolderStore } from "./adapters/local/folder-store.ts";
 import { createHmacPseudonymiser, loadOrCreateKey } from "./adapters/local/hmac-pseudonymiser.ts";
 import { UserError } from "./errors.ts";
-import type { Clock, Logger, ObjectStore, Ports, QueryEngine } from "./ports.ts";
+import type { Clock, Logger, Mailer, ObjectStore, Ports, QueryEngine } from "./ports.ts";
 
 /**
  * The one composition point: it picks the adapters. Everything else receives ports and does
@@ -14,6 +14,8 @@ import type { Clock, Logger, ObjectStore, Ports, QueryEngine } from "./ports.ts"
 export const runtimeConfig = z.object({
   mode: z.literal("local"),
   dataDir: z.string().min(1),
+  /** Sender address and, optionally, an SMTP server; without it mail only goes to the outbox. */
+  mail: z.object({ from: z.string().min(1), smtpUrl: z.string().optional() }).optional(),
 });
 export type RuntimeConfig = z.infer<typeof runtimeConfig>;
 
@@ -34,6 +36,8 @@ export interface Runtime {
   };
   /** Where the IGJ aggregate tables are materialised (AWS mode only). */
   readonly aggregates?: { database: string; bucket: string };
+  /** Sends mail: locally into the outbox folder (and SMTP when configured), on AWS through SES. */
+  mailer(): Promise<Mailer>;
 }
 
 /**
@@ -42,7 +46,19 @@ export interface Runtime {
  */
 export async function createRuntimeFromEnv(env: Record<string, string | undefined>): Promise<Runtime> {
   if (env.VBM_MODE === "aws") return (await import("./compose-aws.ts")).createAwsRuntime(env);
-  return createRuntime({ mode: "local", dataDir: env.VBM_DATA_DIR ?? ".vbm" });
+  return createRuntime(localConfigFromEnv(env, env.VBM_DATA_DIR ?? ".vbm"));
+}
+
+/** Local configuration: the data dir plus the mail settings from the environment. */
+export function localConfigFromEnv(env: Record<string, string | undefined>, dataDir: string): RuntimeConfig {
+  return {
+    mode: "local",
+    dataDir,
+    mail: {
+      from: env.VBM_MAIL_FROM ?? "vbm-monitor@example.org",
+      ...(env.VBM_SMTP_URL ? { smtpUrl: env.VBM_SMTP_URL } : {}),
+    },
+  };
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -93,6 +109,15 @@ export function createRuntime(
           `De lijst van locaties (${join(dataDir, "config", "locations.json")}) klopt niet: ${parsed.error.issues[0]?.message ?? "onbekende fout"}.`,
         );
       return parsed.data;
+    },
+    async mailer() {
+      const { createOutboxMailer } = await import("./adapters/local/outbox-mailer.ts");
+      const mail = config.mail ?? { from: "vbm-monitor@example.org" };
+      return createOutboxMailer({
+        outboxDir: join(dataDir, "outbox"),
+        from: mail.from,
+        ...(mail.smtpUrl ? { smtp: { url: mail.smtpUrl } } : {}),
+      });
     },
     places: {
       dataDir,

@@ -40,6 +40,22 @@ export const athenaEnv = z.object({
   LOCATION_CODES: codes,
 });
 
+export const mailEnv = z.object({
+  /** Verified SES identity the mail is sent from. */
+  MAIL_FROM: name,
+  SES_CONFIGURATION_SET: name,
+});
+
+/**
+ * Location names and e-mail recipients for the document functions, as JSON
+ * (`[{"code":"AB","name":"…","emails":["…"]}]`, the locations config without principals).
+ */
+export const documentsEnv = z.object({
+  LOCATIONS_JSON: z.string().min(2),
+  /** Facilitator addresses that receive the national report. */
+  FACILITATOR_EMAILS: z.string().default(""),
+});
+
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }

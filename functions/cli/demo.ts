@@ -1,10 +1,12 @@
 import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { deliveryKey, occupancyKey } from "../../schemas/delivery.ts";
-import { createRuntime } from "../compose.ts";
+import { createRuntime, localConfigFromEnv } from "../compose.ts";
+import { makeFactsheets, makeNationalReport } from "../core/documents.ts";
 import { generateDemo } from "../demo/generate.ts";
 import { UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
+import { documentDeps } from "./documents.ts";
 import { formatFigures } from "./format.ts";
 import type { Io } from "./main.ts";
 
@@ -30,7 +32,7 @@ async function prepareDir(dir: string): Promise<void> {
 export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   const dir = resolve(dataDirArg);
   await prepareDir(dir);
-  const runtime = createRuntime({ mode: "local", dataDir: dir });
+  const runtime = createRuntime(localConfigFromEnv(io.env, dir));
   const started = performance.now();
   const demo = await generateDemo();
   await runtime.store.put(
@@ -81,6 +83,24 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
 
   const figures = await figuresFor(runtime, { from: "2023-Q1", to: "2023-Q3", location: null });
   io.out(`\n${formatFigures(figures)}\n`);
+
+  // The documents: factsheets for the last quarter (mailed into the outbox, reminders for
+  // locations without a delivery) and the national report over all three quarters.
+  const deps = await documentDeps(runtime, true);
+  let factsheets = 0;
+  let reminders = 0;
+  try {
+    for (const o of await makeFactsheets(deps, "2023-Q3", { send: true })) {
+      if (o.status === "sent") factsheets++;
+      if (o.status === "reminded") reminders++;
+    }
+    await makeNationalReport(deps, "2023-Q1", "2023-Q3");
+  } finally {
+    await deps.engine.close();
+  }
+  io.out(
+    `Factsheets 2023-Q3: ${factsheets} gemaakt en verstuurd, ${reminders} herinnering(en) voor een ontbrekende levering.`,
+  );
   const seconds = ((performance.now() - started) / 1000).toFixed(1).replace(".", ",");
   io.out(`Klaar in ${seconds} s. Waar alles staat:`);
   io.out(`  gegevens (Parquet, gepseudonimiseerd): ${runtime.places.curated}/measures`);
@@ -88,12 +108,19 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   io.out(`  ontvangstbewijzen per locatie:         ${runtime.places.receipts}`);
   io.out(`  afgewezen bestanden met rapport:       ${runtime.places.quarantine}`);
   if (rejectedReport) io.out(`    bijvoorbeeld: ${rejectedReport}`);
+  io.out(`  factsheets (PDF en HTML):               ${runtime.places.dataDir}/reports/factsheets/2023-Q3`);
+  io.out(
+    `  landelijke rapportage:                  ${runtime.places.dataDir}/reports/national/2023-Q1_2023-Q3.pdf`,
+  );
+  io.out(`  verstuurde e-mails (.eml):              ${runtime.places.dataDir}/outbox`);
   io.out(`  logboek van het programma:             ${runtime.places.logFile}`);
   io.out("\nProbeer ook:");
   io.out(
     `  npx vbm-monitor figures --quarter 2023-Q1 --to 2023-Q3 --location ${demo.locations[0]?.code ?? "AA"}`,
   );
   io.out("  npx vbm-monitor figures --quarter 2023-Q2 --json");
+  io.out("  npx vbm-monitor report --from 2023-Q2 --to 2023-Q3");
+  io.out("  npx vbm-monitor igj-export --half 2023-H1");
   if (unexpected > 0) {
     io.err(`vbm-monitor: ${unexpected} demolevering(en) kregen een andere uitkomst dan verwacht.`);
     return 1;

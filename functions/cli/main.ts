@@ -8,12 +8,13 @@ import {
   quarterId,
   scope as scopeSchema,
 } from "../../schemas/delivery.ts";
-import { createRuntime } from "../compose.ts";
+import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime } from "../compose.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
 import { SystemError, UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
 import { runDemo } from "./demo.ts";
+import { commandFactsheet, commandIgjExport, commandReport } from "./documents.ts";
 import { formatFigures, formatReport } from "./format.ts";
 
 export interface Io {
@@ -33,6 +34,14 @@ Opdrachten:
       Laad gemiddelde bezetting (Locatie;Maand;Gemiddelde bezetting).
   figures --quarter JJJJ-Qn [--to JJJJ-Qn] [--location XX] [--json]
       Cijfers voor één kwartaal of een reeks kwartalen, landelijk of per locatie.
+  factsheet --location XX --quarter JJJJ-Qn [--send]
+      Maak de factsheet van één locatie (PDF); met --send ook per e-mail versturen.
+  factsheets --quarter JJJJ-Qn [--send]
+      Factsheets voor alle locaties; locaties zonder levering krijgen met --send een herinnering.
+  report --from JJJJ-Qn --to JJJJ-Qn
+      Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
+  igj-export --half JJJJ-H1|H2
+      Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
   demo
       Maak een voorbeeldmonitor met 16 fictieve locaties (2023 Q1–Q3).
 
@@ -40,6 +49,9 @@ Algemene optie: --data-dir MAP (standaard ./.vbm of VBM_DATA_DIR).
 Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd, 2 gebruiksfout of systeemfout.`;
 
 type Args = {
+  from?: string | undefined;
+  half?: string | undefined;
+  send?: boolean | undefined;
   location?: string | undefined;
   quarter?: string | undefined;
   to?: string | undefined;
@@ -58,6 +70,9 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
       options: {
         location: { type: "string" },
         quarter: { type: "string" },
+        from: { type: "string" },
+        half: { type: "string" },
+        send: { type: "boolean" },
         to: { type: "string" },
         scope: { type: "string" },
         json: { type: "boolean" },
@@ -131,6 +146,12 @@ export function readLimits(io: Io): ReadLimits {
       `VBM_MAX_FILE_MB="${raw}" is geen geldig aantal megabytes; gebruik bijv. VBM_MAX_FILE_MB=50.`,
     );
   return { ...defaultReadLimits, maxBytes: Math.round(mb * 1024 * 1024) };
+}
+
+/** The runtime for commands that work in both modes (VBM_MODE=aws selects AWS). */
+function runtimeFor(values: Args, io: Io): Promise<Runtime> {
+  if (io.env.VBM_MODE === "aws") return createRuntimeFromEnv(io.env);
+  return Promise.resolve(createRuntime(localConfigFromEnv(io.env, dataDir(values, io))));
 }
 
 function dataDir(values: Args, io: Io): string {
@@ -217,6 +238,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await commandOccupancy(positionals, values, io);
       case "figures":
         return await commandFigures(values, io);
+      case "factsheet":
+      case "factsheets":
+        return await commandFactsheet(await runtimeFor(values, io), values, io, command === "factsheets");
+      case "report":
+        return await commandReport(await runtimeFor(values, io), values, io);
+      case "igj-export":
+        return await commandIgjExport(await runtimeFor(values, io), values, io);
       case "demo":
         return await runDemo(dataDir(values, io), io);
       default:

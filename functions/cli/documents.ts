@@ -1,0 +1,138 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { locationCode, quarterId } from "../../schemas/delivery.ts";
+import type { Runtime } from "../compose.ts";
+import {
+  type DocumentDeps,
+  type FactsheetOutcome,
+  makeFactsheet,
+  makeFactsheets,
+  makeIgjExport,
+  makeNationalReport,
+} from "../core/documents.ts";
+import { UserError } from "../errors.ts";
+import type { Io } from "./main.ts";
+
+/** The document commands: factsheet, factsheets, report and igj-export. */
+
+export interface DocumentArgs {
+  location?: string | undefined;
+  quarter?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  half?: string | undefined;
+  send?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+function quarterArg(value: string | undefined, option: string): string {
+  const q = (value ?? "").toUpperCase();
+  if (!quarterId.safeParse(q).success)
+    throw new UserError(
+      value
+        ? `"${value}" is geen kwartaal: schrijf JJJJ-Qn, bijv. 2023-Q1.`
+        : `De optie --${option} ontbreekt, bijv. --${option} 2023-Q1.`,
+    );
+  return q;
+}
+
+/** Everything the document functions need, from the runtime (whatever its mode). */
+export async function documentDeps(runtime: Runtime, withMailer: boolean): Promise<DocumentDeps> {
+  return {
+    engine: await runtime.openQueryEngine(),
+    store: runtime.store,
+    clock: runtime.ports.clock,
+    logger: runtime.ports.logger,
+    locations: await runtime.loadLocations(),
+    ...(withMailer ? { mailer: await runtime.mailer() } : {}),
+  };
+}
+
+const statusText: Record<FactsheetOutcome["status"], string> = {
+  created: "gemaakt",
+  sent: "gemaakt en verstuurd",
+  "already-sent": "gemaakt; was al verstuurd, niet opnieuw verstuurd",
+  reminded: "geen levering: herinnering verstuurd",
+  "already-reminded": "geen levering: herinnering was al verstuurd",
+  "no-delivery": "geen geaccepteerde levering: geen factsheet",
+};
+
+function describe(runtime: Runtime, o: FactsheetOutcome): string {
+  const where = o.pdfKey ? ` → ${runtime.places.dataDir}/reports/${o.pdfKey}` : "";
+  return `${o.location} ${o.quarter}: ${statusText[o.status]}${runtime.mode === "local" ? where : ""}`;
+}
+
+export async function commandFactsheet(
+  runtime: Runtime,
+  args: DocumentArgs,
+  io: Io,
+  all: boolean,
+): Promise<number> {
+  const quarter = quarterArg(args.quarter, "quarter");
+  const deps = await documentDeps(runtime, args.send === true);
+  try {
+    let outcomes: FactsheetOutcome[];
+    if (all) outcomes = await makeFactsheets(deps, quarter, { send: args.send === true });
+    else {
+      const code = (args.location ?? "").toUpperCase();
+      if (!locationCode.safeParse(code).success)
+        throw new UserError("Geef de locatie op met --location, bijv. --location AB.");
+      const location = deps.locations.find((l) => l.code === code) ?? { code, name: code, emails: [] };
+      if (args.send && location.emails.length === 0)
+        throw new UserError(`Voor locatie ${code} staan geen e-mailadressen in de lijst van locaties.`);
+      outcomes = [await makeFactsheet(deps, location, quarter, { send: args.send === true })];
+    }
+    io.out(
+      args.json ? JSON.stringify(outcomes, null, 2) : outcomes.map((o) => describe(runtime, o)).join("\n"),
+    );
+    if (runtime.mode === "local" && args.send)
+      io.out(`De e-mails staan ook in ${runtime.places.dataDir}/outbox.`);
+    return 0;
+  } finally {
+    await deps.engine.close();
+  }
+}
+
+export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io): Promise<number> {
+  const from = quarterArg(args.from ?? args.quarter, "from");
+  const to = quarterArg(args.to ?? from, "to");
+  if (to < from) throw new UserError(`--to ${to} ligt vóór --from ${from}.`);
+  if (runtime.mode === "aws" && io.env.VBM_REPORT_FUNCTION) {
+    // In AWS the report function does the work; the facilitator only triggers it.
+    const client = new LambdaClient({});
+    const res = await client.send(
+      new InvokeCommand({
+        FunctionName: io.env.VBM_REPORT_FUNCTION,
+        Payload: new TextEncoder().encode(JSON.stringify({ from, to })),
+      }),
+    );
+    if (res.FunctionError) throw new Error(`de rapportagefunctie gaf een fout: ${res.FunctionError}`);
+    io.out(`Landelijke rapportage ${from} t/m ${to} wordt gemaakt door ${io.env.VBM_REPORT_FUNCTION}.`);
+    return 0;
+  }
+  const deps = await documentDeps(runtime, false);
+  try {
+    const { key } = await makeNationalReport(deps, from, to);
+    io.out(`Landelijke rapportage ${from} t/m ${to}: ${runtime.places.dataDir}/reports/${key}`);
+    return 0;
+  } finally {
+    await deps.engine.close();
+  }
+}
+
+export async function commandIgjExport(runtime: Runtime, args: DocumentArgs, io: Io): Promise<number> {
+  const half = (args.half ?? "").toUpperCase();
+  if (!/^\d{4}-H[12]$/.test(half))
+    throw new UserError(
+      "Geef het halfjaar op met --half, bijv. --half 2024-H1 (januari t/m juni) of 2024-H2.",
+    );
+  const deps = await documentDeps(runtime, false);
+  try {
+    const keyVersions = runtime.mode === "local" ? [runtime.ports.pseudonymiser.keyVersion] : [];
+    const { keys } = await makeIgjExport(deps, half, keyVersions);
+    io.out(`IGJ-aanlevering ${half}:`);
+    for (const k of keys) io.out(`  ${runtime.places.dataDir}/reports/${k}`);
+    return 0;
+  } finally {
+    await deps.engine.close();
+  }
+}

@@ -1,0 +1,276 @@
+import { queryHash, queryNames } from "../../queries/index.ts";
+import { type DeliveryLogEntry, deliveryLogEntry } from "../../schemas/curated.ts";
+import type { FactsheetInput, NationalReportInput } from "../../schemas/documents.ts";
+import type { FiguresModel } from "../../schemas/figures.ts";
+import type { LocationConfig } from "../../schemas/locations.ts";
+import { previousQuarter, quarterRange } from "../../schemas/quarter.ts";
+import type { Clock, Logger, Mailer, ObjectStore, QueryEngine } from "../ports.ts";
+import { renderFactsheet } from "../reports/factsheet.ts";
+import { factsheetMail, nationalReportMail, reminderMail } from "../reports/mail-texts.ts";
+import { renderNationalReport } from "../reports/national.ts";
+import { defaultSuppression, protectFiguresTogether, type SuppressionSettings } from "./disclosure.ts";
+import { buildFigures } from "./figures.ts";
+import { buildIgjExport } from "./igj-export.ts";
+import type { Receipt } from "./receipt.ts";
+
+/**
+ * The documents people act on: the quarterly factsheet per location, the national report and
+ * the half-yearly IGJ provision. Built from the figures model (and, for a location's own
+ * factsheet, its private receipt) — never from row-level data. Sending is idempotent: every
+ * sent message is recorded under `sent/` in the reports area and never sent twice.
+ */
+export interface DocumentDeps {
+  engine: QueryEngine;
+  store: ObjectStore;
+  clock: Clock;
+  logger: Logger;
+  locations: readonly LocationConfig[];
+  mailer?: Mailer;
+  suppression?: SuppressionSettings;
+}
+
+export type FactsheetStatus =
+  | "created"
+  | "sent"
+  | "already-sent"
+  | "reminded"
+  | "already-reminded"
+  | "no-delivery";
+
+export interface FactsheetOutcome {
+  location: string;
+  quarter: string;
+  status: FactsheetStatus;
+  pdfKey: string | null;
+}
+
+const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+const readJson = async <T>(store: ObjectStore, area: "curated" | "receipts" | "reports", key: string) => {
+  const obj = await store.get(area, key);
+  return obj ? (JSON.parse(new TextDecoder().decode(obj.body)) as T) : undefined;
+};
+
+export const documentKeys = {
+  factsheetPdf: (quarter: string, location: string) => `factsheets/${quarter}/${location}.pdf`,
+  factsheetHtml: (quarter: string, location: string) => `factsheets/${quarter}/${location}.html`,
+  nationalPdf: (from: string, to: string) => `national/${from}_${to}.pdf`,
+  igj: (half: string, name: string) => `igj/${half}/${name}`,
+  sent: (quarter: string, location: string, kind: "factsheet" | "reminder") =>
+    `sent/${quarter}/${location}/${kind}.json`,
+};
+
+/** The delivery that counts for a location and quarter: its latest accepted attempt. */
+async function acceptedDelivery(store: ObjectStore, location: string, quarter: string) {
+  let best: DeliveryLogEntry | undefined;
+  for (const key of await store.list("curated", `delivery-log/${location}/${quarter}/`)) {
+    const entry = deliveryLogEntry.safeParse(await readJson(store, "curated", key));
+    if (!entry.success || entry.data.status !== "accepted") continue;
+    if (!best || entry.data.processed_at > best.processed_at) best = entry.data;
+  }
+  return best;
+}
+
+function figures(
+  deps: DocumentDeps,
+  from: string,
+  to: string,
+  location: string | null,
+): Promise<FiguresModel> {
+  return buildFigures(deps.engine, { from, to, location, locations: deps.locations.map((l) => l.code) });
+}
+
+/** Everything a location's factsheet shows; null when the location has no accepted delivery. */
+export async function factsheetInput(deps: DocumentDeps, location: LocationConfig, quarter: string) {
+  const delivery = await acceptedDelivery(deps.store, location.code, quarter);
+  if (!delivery) return null;
+  const prevQuarter = previousQuarter(quarter);
+  const [current, national, prevDelivery] = await Promise.all([
+    figures(deps, quarter, quarter, location.code),
+    figures(deps, quarter, quarter, null),
+    acceptedDelivery(deps.store, location.code, prevQuarter),
+  ]);
+  const previous = prevDelivery ? await figures(deps, prevQuarter, prevQuarter, location.code) : null;
+  const receipt = await readJson<Receipt>(deps.store, "receipts", delivery.report_key);
+  const input: FactsheetInput = {
+    location: { code: location.code, name: location.name },
+    quarter,
+    current,
+    previous,
+    national,
+    signals: {
+      lockedRooms: current.seclusionByRoom.filter((r) => r.locked).reduce((a, r) => a + r.count, 0),
+      over12h: current.longMeasures.over12h,
+      over3days: current.longMeasures.over3days,
+      youthRises: receipt?.signals?.rises ?? [],
+    },
+    warnings: (receipt?.report.summary ?? [])
+      .filter((s) => s.severity === "warning")
+      .map((s) => ({ code: s.code, title: s.title, count: s.count })),
+    generatedAt: deps.clock.now().toISOString(),
+  };
+  return input;
+}
+
+/**
+ * Makes (and with `send`, mails) the factsheet of one location for one quarter; a location
+ * without an accepted delivery gets a friendly reminder instead (only with `send`).
+ */
+export async function makeFactsheet(
+  deps: DocumentDeps,
+  location: LocationConfig,
+  quarter: string,
+  opts: { send: boolean },
+): Promise<FactsheetOutcome> {
+  const input = await factsheetInput(deps, location, quarter);
+  const base = { location: location.code, quarter };
+  if (!input) {
+    if (!opts.send) return { ...base, status: "no-delivery", pdfKey: null };
+    const record = documentKeys.sent(quarter, location.code, "reminder");
+    if (await deps.store.exists("reports", record))
+      return { ...base, status: "already-reminded", pdfKey: null };
+    const mail = reminderMail({ locationName: location.name, locationCode: location.code, quarter });
+    const sent = await requireMailer(deps).send({
+      to: location.emails,
+      ...mail,
+      idempotencyKey: `reminder/${quarter}/${location.code}`,
+    });
+    await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
+    deps.logger.info("reminder sent", { location: location.code, quarter });
+    return { ...base, status: "reminded", pdfKey: null };
+  }
+  const rendered = await renderFactsheet(input);
+  const pdfKey = documentKeys.factsheetPdf(quarter, location.code);
+  await deps.store.put("reports", pdfKey, rendered.pdf, "application/pdf");
+  await deps.store.put(
+    "reports",
+    documentKeys.factsheetHtml(quarter, location.code),
+    new TextEncoder().encode(rendered.html),
+  );
+  if (!opts.send) return { ...base, status: "created", pdfKey };
+  const record = documentKeys.sent(quarter, location.code, "factsheet");
+  if (await deps.store.exists("reports", record)) return { ...base, status: "already-sent", pdfKey };
+  const mail = factsheetMail({
+    locationName: location.name,
+    quarter,
+    headline: `${input.current.total} maatregelen, ${input.current.uniqueYouth} jongeren`,
+    bodyHtml: rendered.html,
+  });
+  const sent = await requireMailer(deps).send({
+    to: location.emails,
+    ...mail,
+    attachments: [
+      {
+        filename: `factsheet-${location.code}-${quarter}.pdf`,
+        content: rendered.pdf,
+        contentType: "application/pdf",
+      },
+    ],
+    idempotencyKey: `factsheet/${quarter}/${location.code}`,
+  });
+  await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
+  deps.logger.info("factsheet sent", { location: location.code, quarter });
+  return { ...base, status: "sent", pdfKey };
+}
+
+function requireMailer(deps: DocumentDeps): Mailer {
+  if (!deps.mailer) throw new Error("no mailer configured");
+  return deps.mailer;
+}
+
+export async function makeFactsheets(deps: DocumentDeps, quarter: string, opts: { send: boolean }) {
+  const out: FactsheetOutcome[] = [];
+  for (const location of deps.locations) out.push(await makeFactsheet(deps, location, quarter, opts));
+  return out;
+}
+
+/** The national report for any range of quarters, after disclosure control. */
+export async function makeNationalReport(
+  deps: DocumentDeps,
+  from: string,
+  to: string,
+  opts: { send?: readonly string[] } = {},
+) {
+  const settings = deps.suppression ?? defaultSuppression;
+  const quarters = quarterRange(from, to);
+  const total = await figures(deps, from, to, null);
+  const perQuarter = await Promise.all(quarters.map((q) => figures(deps, q, q, null)));
+  const range: NationalReportInput = {
+    from,
+    to,
+    total,
+    perQuarter,
+    matrix: total.deliveries.map((d) => ({
+      location: d.location,
+      quarter: d.quarter,
+      status: d.status !== "missing" && d.rows === 0 ? "zero" : d.status,
+    })),
+    generatedAt: deps.clock.now().toISOString(),
+    suppressionThreshold: settings.threshold,
+  };
+  // The quarters add up to the range: protect them together, so no hidden quarterly count
+  // can be derived from the range total minus the other quarters.
+  const protectedFigures = protectFiguresTogether(perQuarter, total, settings);
+  const rendered = await renderNationalReport({
+    range,
+    total: protectedFigures.whole,
+    perQuarter: protectedFigures.parts,
+  });
+  const key = documentKeys.nationalPdf(from, to);
+  await deps.store.put("reports", key, rendered.pdf, "application/pdf");
+  if (opts.send && opts.send.length > 0) {
+    await requireMailer(deps).send({
+      to: opts.send,
+      ...nationalReportMail({ from, to }),
+      attachments: [
+        {
+          filename: `landelijke-rapportage-${from}_${to}.pdf`,
+          content: rendered.pdf,
+          contentType: "application/pdf",
+        },
+      ],
+    });
+  }
+  deps.logger.info("national report made", { from, to });
+  return { key, text: rendered.text };
+}
+
+/** The half-yearly IGJ provision: aggregates per location (after disclosure control) + manifest. */
+export async function makeIgjExport(
+  deps: DocumentDeps,
+  half: string,
+  pseudonymKeyVersions: readonly string[],
+) {
+  const m = /^(\d{4})-H([12])$/.exec(half);
+  if (!m) throw new RangeError(`not a half year: ${half}`);
+  const [from, to] = m[2] === "1" ? [`${m[1]}-Q1`, `${m[1]}-Q2`] : [`${m[1]}-Q3`, `${m[1]}-Q4`];
+  const perLocation = await Promise.all(deps.locations.map((l) => figures(deps, from, to, l.code)));
+  const national = await figures(deps, from, to, null);
+  const deliveries: DeliveryLogEntry[] = [];
+  for (const l of deps.locations)
+    for (const q of quarterRange(from, to)) {
+      const d = await acceptedDelivery(deps.store, l.code, q);
+      if (d) deliveries.push(d);
+    }
+  const result = buildIgjExport({
+    half,
+    perLocation,
+    national,
+    deliveries,
+    queryHashes: Object.fromEntries(queryNames().map((n) => [n, queryHash(n)])),
+    pseudonymKeyVersions: [
+      ...new Set([...pseudonymKeyVersions, ...deliveries.flatMap((d) => d.pseudonym_key_version ?? [])]),
+    ],
+    settings: deps.suppression ?? defaultSuppression,
+    createdAt: deps.clock.now().toISOString(),
+  });
+  const keys: string[] = [];
+  for (const f of result.files) {
+    const key = documentKeys.igj(half, f.name);
+    const type = f.name.endsWith(".csv") ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8";
+    await deps.store.put("reports", key, new TextEncoder().encode(f.content), type);
+    keys.push(key);
+  }
+  const manifestKey = documentKeys.igj(half, "manifest.json");
+  await deps.store.put("reports", manifestKey, json(result.manifest), "application/json");
+  return { keys: [...keys, manifestKey], manifest: result.manifest };
+}
