@@ -3,6 +3,12 @@
 import { register } from "tsx/esm/api";
 
 register();
+// A closed pipe (e.g. `| head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 const { run } = await import("../functions/cli/main.ts");
 const code = await run(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
