@@ -4,6 +4,7 @@ import { addNagPacks } from "./nag.ts";
 import { AccessStack } from "./stacks/access-stack.ts";
 import { CatalogStack } from "./stacks/catalog-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
+import { DocumentsStack } from "./stacks/documents-stack.ts";
 import { PipelineStack } from "./stacks/pipeline-stack.ts";
 
 export interface VbmStacks {
@@ -12,6 +13,7 @@ export interface VbmStacks {
   readonly catalog: CatalogStack;
   readonly pipeline: PipelineStack;
   readonly access: AccessStack;
+  readonly documents: DocumentsStack;
 }
 
 /**
@@ -43,13 +45,22 @@ export function composeVbm(app: App): VbmStacks {
     config,
     ...keys,
   });
+  const documents = new DocumentsStack(app, "VbmDocuments", {
+    description: "vbm-monitor: factsheets, reminders and the national report (SES)",
+    config,
+    dataKey: data.dataKey,
+    alarmTopic: pipeline.alarmTopic,
+  });
   // Buckets, tables and workgroups are referenced by name, so make the order explicit.
   catalog.addStackDependency(data);
   pipeline.addStackDependency(catalog);
   access.addStackDependency(catalog);
   access.addStackDependency(pipeline);
+  documents.addStackDependency(catalog);
+  documents.addStackDependency(pipeline);
+  access.addStackDependency(documents);
 
   Tags.of(app).add("project", "vbm-monitor");
   addNagPacks(app);
-  return { config, data, catalog, pipeline, access };
+  return { config, data, catalog, pipeline, access, documents };
 }

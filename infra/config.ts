@@ -80,6 +80,12 @@ export const infraContext = z.object({
     .int()
     .min(10 * 1024 * 1024)
     .default(10 * 1024 ** 3),
+  /** Sender of factsheets, reminders and reports: an address of the verified SES identity. */
+  "vbm:mailFrom": z.email().default("vbm-monitor@example.org"),
+  /** The verified SES identity (domain or address) the functions may send from — nothing else. */
+  "vbm:sesIdentity": z.string().min(3).default("example.org"),
+  /** Who receives the national report (the network facilitators). */
+  "vbm:facilitatorEmails": list(z.email()).default([]),
 });
 
 export interface InfraConfig {
@@ -98,6 +104,9 @@ export interface InfraConfig {
   igjPrincipals: string[];
   alarmEmails: string[];
   athenaBytesScannedCutoff: number;
+  mailFrom: string;
+  sesIdentity: string;
+  facilitatorEmails: string[];
 }
 
 export class InfraConfigError extends Error {
@@ -132,6 +141,9 @@ export function loadInfraConfig(node: Node): InfraConfig {
     igjPrincipals: c["vbm:igjPrincipals"],
     alarmEmails: c["vbm:alarmEmails"],
     athenaBytesScannedCutoff: c["vbm:athenaBytesScannedCutoff"],
+    mailFrom: c["vbm:mailFrom"],
+    sesIdentity: c["vbm:sesIdentity"],
+    facilitatorEmails: c["vbm:facilitatorEmails"],
   };
 }
 

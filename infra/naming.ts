@@ -47,7 +47,14 @@ export const WORKGROUPS = { facilitator: "vbm-facilitator", igj: "vbm-igj" } as 
 /** Result prefixes of the workgroups in the Athena results bucket. */
 export const RESULT_PREFIXES = { facilitator: "facilitator/", igj: "igj/" } as const;
 
-export const FUNCTIONS = { ingest: "vbm-ingest", materialise: "vbm-materialise" } as const;
+export const FUNCTIONS = {
+  ingest: "vbm-ingest",
+  materialise: "vbm-materialise",
+  sendFactsheets: "vbm-send-factsheets",
+  nationalReport: "vbm-national-report",
+} as const;
+
+export const SES_CONFIGURATION_SET = "vbm-monitor";
 
 export const KEY_ALIASES = { data: "alias/vbm-data", pseudonym: "alias/vbm-pseudonym" } as const;
 

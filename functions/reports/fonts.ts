@@ -3,8 +3,9 @@
  * lay out chart text, so that what Vega measures is what the PDF shows.
  */
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import PDFDocument from "pdfkit";
 
 const require = createRequire(import.meta.url);
@@ -17,11 +18,20 @@ export const FONT_BOLD = "DejaVuSans-Bold";
 
 let cached: { regular: Buffer; bold: Buffer } | undefined;
 
+/**
+ * A font file: next to the code in ./fonts when bundled (the Lambda bundle carries them),
+ * otherwise from the dejavu-fonts-ttf package.
+ */
+function fontPath(file: string): string {
+  const bundled = fileURLToPath(new URL(`./fonts/${file}`, import.meta.url));
+  return existsSync(bundled) ? bundled : require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
+}
+
 /** The TTF files of DejaVu Sans regular and bold (read once). */
 export function fontFiles(): { regular: Buffer; bold: Buffer } {
   cached ??= {
-    regular: readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf")),
-    bold: readFileSync(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")),
+    regular: readFileSync(fontPath("DejaVuSans.ttf")),
+    bold: readFileSync(fontPath("DejaVuSans-Bold.ttf")),
   };
   return cached;
 }

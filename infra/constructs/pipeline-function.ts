@@ -29,6 +29,11 @@ export function copyRuntimeAssets(inputDir: string, outputDir: string): string[]
   return [
     `cp "${inputDir}/node_modules/parquet-wasm/node/parquet_wasm_bg.wasm" "${outputDir}/"`,
     `cp "${inputDir}/queries/"*.sql "${outputDir}/"`,
+    // pdfkit reads its font metrics and ICC profile from ./data next to its code; the report
+    // fonts are read from ./fonts next to the bundle (functions/reports/fonts.ts).
+    `mkdir -p "${outputDir}/data" "${outputDir}/fonts"`,
+    `cp "${inputDir}/node_modules/pdfkit/js/data/"* "${outputDir}/data/"`,
+    `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "${outputDir}/fonts/"`,
   ];
 }
 

@@ -147,9 +147,9 @@ export class AccessStack extends Stack {
         {
           sid: "TriggerReports",
           actions: ["lambda:InvokeFunction"],
-          resources: [
-            `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${FUNCTIONS.materialise}`,
-          ],
+          resources: [FUNCTIONS.materialise, FUNCTIONS.nationalReport, FUNCTIONS.sendFactsheets].map(
+            (name) => `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${name}`,
+          ),
         },
         {
           sid: "QueryInFacilitatorWorkgroup",

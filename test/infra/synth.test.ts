@@ -12,7 +12,7 @@ import { repoRoot } from "../../infra/config.ts";
  * and CloudFormation's built-in rules, and writes the cloud assembly. Offline: no account, no
  * lookups, no Docker.
  */
-const STACKS = ["VbmData", "VbmCatalog", "VbmPipeline", "VbmAccess"];
+const STACKS = ["VbmData", "VbmCatalog", "VbmPipeline", "VbmAccess", "VbmDocuments"];
 /** The CLI refuses an assembly written by a newer aws-cdk-lib than it knows. */
 const CLI_TOO_OLD = /Cloud assembly schema version mismatch|not compatible with the (AWS )?CDK library/;
 
@@ -52,7 +52,8 @@ function template(stack: string): {
 /** The asset directory of each Lambda function, by function name. */
 function functionAssets(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [, r] of Object.entries(template("VbmPipeline").Resources)) {
+  const resources = { ...template("VbmPipeline").Resources, ...template("VbmDocuments").Resources };
+  for (const [, r] of Object.entries(resources)) {
     if (r.Type !== "AWS::Lambda::Function") continue;
     const name = (r as unknown as { Properties: { FunctionName: string } }).Properties.FunctionName;
     out.set(name, join(outdir, String(r.Metadata?.["aws:asset:path"])));
@@ -78,13 +79,21 @@ describe("npx cdk synth", () => {
 
   it("bundles each function as ESM with its source map, the parquet-wasm binary and the SQL files", () => {
     const assets = functionAssets();
-    expect([...assets.keys()].sort()).toEqual(["vbm-ingest", "vbm-materialise"]);
+    expect([...assets.keys()].sort()).toEqual([
+      "vbm-ingest",
+      "vbm-materialise",
+      "vbm-national-report",
+      "vbm-send-factsheets",
+    ]);
     const sql = readdirSync(join(repoRoot, "queries")).filter((f) => f.endsWith(".sql"));
     expect(sql.length).toBeGreaterThan(0);
     for (const [name, dir] of assets) {
       const files = readdirSync(dir);
       for (const f of ["index.mjs", "index.mjs.map", "parquet_wasm_bg.wasm", ...sql])
         expect(files, name).toContain(f);
+      // pdfkit's metrics and the report fonts travel with every bundle (the documents need them).
+      expect(readdirSync(join(dir, "data")), name).toContain("Helvetica.afm");
+      expect(readdirSync(join(dir, "fonts")).sort(), name).toEqual(["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]);
       const code = readFileSync(join(dir, "index.mjs"), "utf8");
       expect(code.startsWith('import { createRequire as __cr } from "node:module";'), name).toBe(true);
       expect(code, name).not.toContain("@duckdb/node-api");

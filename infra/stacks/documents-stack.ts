@@ -1,0 +1,243 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import * as ses from "aws-cdk-lib/aws-ses";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import type { InfraConfig } from "../config.ts";
+import type { Permission } from "../constructs/least-privilege-policy.ts";
+import { PipelineFunction } from "../constructs/pipeline-function.ts";
+import {
+  bucketArn,
+  bucketName,
+  CURATED_TABLES,
+  DATABASES,
+  FUNCTIONS,
+  glueCatalogArn,
+  glueDatabaseArn,
+  glueTableArn,
+  objectsArn,
+  RESULT_PREFIXES,
+  SES_CONFIGURATION_SET,
+  WORKGROUPS,
+  workgroupArn,
+} from "../naming.ts";
+
+export interface DocumentsStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly dataKey: kms.IKey;
+  readonly alarmTopic: sns.ITopic;
+}
+
+/**
+ * The documents people act on: a schedule that sends every location its quarterly factsheet
+ * (or a reminder) through SES, and the national report function the facilitator invokes.
+ * Both read the figures through Athena like the facilitator does, read a location's receipt
+ * (for its own signals) and may send mail only from the one verified SES identity.
+ */
+export class DocumentsStack extends Stack {
+  readonly sendFactsheets: PipelineFunction;
+  readonly nationalReport: PipelineFunction;
+  readonly schedule: events.Rule;
+  readonly configurationSet: ses.ConfigurationSet;
+
+  constructor(scope: Construct, id: string, props: DocumentsStackProps) {
+    super(scope, id, props);
+    const { config, dataKey } = props;
+    const s3Via = { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` } };
+
+    this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
+      configurationSetName: SES_CONFIGURATION_SET,
+      reputationMetrics: true,
+    });
+
+    const deadLetterQueue = new sqs.Queue(this, "DocumentsDeadLetterQueue", {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: dataKey,
+      dataKeyReuse: Duration.hours(1),
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(deadLetterQueue.node.defaultChild as sqs.CfnQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is itself the dead-letter queue of the document functions; a dead-letter queue of it would only move the same failure records once more.",
+    });
+    const alarmAction = new cwActions.SnsAction(props.alarmTopic);
+    new cloudwatch.Alarm(this, "DocumentsDeadLetterQueueNotEmpty", {
+      alarmDescription: "A factsheet or report run failed: inspect the dead-letter queue",
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: "Maximum",
+      }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
+
+    const sesIdentityArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${config.sesIdentity}`;
+    const configurationSetArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${SES_CONFIGURATION_SET}`;
+    const permissions: Permission[] = [
+      {
+        sid: "RunQueries",
+        actions: [
+          "athena:StartQueryExecution",
+          "athena:GetQueryExecution",
+          "athena:GetQueryResults",
+          "athena:StopQueryExecution",
+          "athena:GetWorkGroup",
+        ],
+        resources: [workgroupArn(WORKGROUPS.facilitator)],
+      },
+      {
+        sid: "ReadCatalog",
+        actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
+        resources: [
+          glueCatalogArn(),
+          glueDatabaseArn(DATABASES.curated),
+          ...Object.values(CURATED_TABLES).map((t) => glueTableArn(DATABASES.curated, t)),
+        ],
+      },
+      {
+        sid: "ListQueriedPrefixes",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("curated")],
+        conditions: { StringLike: { "s3:prefix": ["measures/*", "occupancy/*", "delivery-log/*"] } },
+      },
+      {
+        sid: "ReadQueriedData",
+        actions: ["s3:GetObject"],
+        resources: ["measures/", "occupancy/", "delivery-log/"].map((p) => objectsArn("curated", p)),
+        wildcardReason:
+          "Athena reads every partition object under these prefixes, and the function reads the delivery-log lines of a location and quarter",
+      },
+      {
+        sid: "LocateBuckets",
+        actions: ["s3:GetBucketLocation"],
+        resources: [bucketArn("curated"), bucketArn("athena-results"), bucketArn("reports")],
+      },
+      {
+        sid: "ListOwnQueryResults",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("athena-results")],
+        conditions: { StringLike: { "s3:prefix": [`${RESULT_PREFIXES.facilitator}*`] } },
+      },
+      {
+        sid: "WriteQueryResults",
+        actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        resources: [objectsArn("athena-results", RESULT_PREFIXES.facilitator)],
+        wildcardReason:
+          "Athena names result objects per query execution id under the workgroup's result prefix",
+      },
+      {
+        sid: "ListDocuments",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("reports")],
+        conditions: { StringLike: { "s3:prefix": ["documents/*"] } },
+      },
+      {
+        sid: "ReadReceipts",
+        actions: ["s3:GetObject"],
+        resources: [objectsArn("reports", "receipts/")],
+        wildcardReason:
+          "a location's factsheet shows the signals kept in its own receipt (receipts/<LOC>/<quarter>/<attempt id>.json)",
+      },
+      {
+        sid: "WriteDocuments",
+        actions: ["s3:GetObject", "s3:PutObject"],
+        resources: [objectsArn("reports", "documents/")],
+        wildcardReason:
+          "factsheets, reports and sent-mail records are stored per quarter and location under documents/",
+      },
+      {
+        sid: "UseDataKeyThroughS3",
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+        resources: [dataKey.keyArn],
+        conditions: s3Via,
+      },
+      {
+        sid: "SendFromTheVerifiedIdentityOnly",
+        actions: ["ses:SendEmail", "ses:SendRawEmail"],
+        resources: [sesIdentityArn, configurationSetArn],
+      },
+    ];
+
+    const environment = {
+      VBM_MODE: "aws",
+      DROPZONE_BUCKET: bucketName("dropzone"),
+      QUARANTINE_BUCKET: bucketName("quarantine"),
+      CURATED_BUCKET: bucketName("curated"),
+      REPORTS_BUCKET: bucketName("reports"),
+      ATHENA_WORKGROUP: WORKGROUPS.facilitator,
+      ATHENA_CURATED_DATABASE: DATABASES.curated,
+      ATHENA_AGGREGATES_DATABASE: DATABASES.aggregates,
+      AGGREGATES_BUCKET: bucketName("aggregates"),
+      LOCATION_CODES: config.locations.map((l) => l.code).join(","),
+      LOCATIONS_JSON: JSON.stringify(
+        config.locations.map(({ code, name, emails }) => ({ code, name, emails })),
+      ),
+      MAIL_FROM: config.mailFrom,
+      SES_CONFIGURATION_SET,
+      FACILITATOR_EMAILS: config.facilitatorEmails.join(","),
+    };
+    const common = {
+      dataKey,
+      retainLogs: config.retainData,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      retryAttempts: 0,
+      onFailure: deadLetterQueue,
+      permissions,
+      environment,
+      // Rendering a PDF with charts takes about a second; 16 locations fit easily.
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      reservedConcurrentExecutions: 1,
+    };
+    this.sendFactsheets = new PipelineFunction(this, "SendFactsheets", {
+      ...common,
+      functionName: FUNCTIONS.sendFactsheets,
+      description: "vbm-monitor: factsheet per location (or a reminder) for the quarter that just ended",
+      entry: "functions/handlers/send-factsheets.ts",
+    });
+    this.nationalReport = new PipelineFunction(this, "NationalReport", {
+      ...common,
+      functionName: FUNCTIONS.nationalReport,
+      description: 'vbm-monitor: national report for a range of quarters ({"from":"YYYY-Qn","to":"YYYY-Qn"})',
+      entry: "functions/handlers/national-report.ts",
+    });
+
+    // 07:00 UTC on the 5th of January, April, July and October, after the aggregates (06:00).
+    this.schedule = new events.Rule(this, "FactsheetSchedule", {
+      description: "Send every location its factsheet (or a reminder) for the quarter that has just ended",
+      schedule: events.Schedule.expression("cron(0 7 5 1,4,7,10 ? *)"),
+    });
+    this.schedule.addTarget(
+      new targets.LambdaFunction(this.sendFactsheets.function, {
+        deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(12),
+      }),
+    );
+    for (const [id, fn] of [
+      ["SendFactsheetsErrors", this.sendFactsheets],
+      ["NationalReportErrors", this.nationalReport],
+    ] as const)
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: `${fn.function.node.id}: a run failed`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: "Sum" }),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: 0,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+
+    new CfnOutput(this, "NationalReportFunctionName", { value: this.nationalReport.function.functionName });
+  }
+}

@@ -1,0 +1,178 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../functions/cli/main.ts";
+import { createRuntime } from "../../functions/compose.ts";
+import { protectFiguresTogether } from "../../functions/core/disclosure.ts";
+import { buildFigures } from "../../functions/core/figures.ts";
+import type { FiguresModel } from "../../schemas/figures.ts";
+import { captureIo, csvBytes, tempDir } from "../helpers.ts";
+
+/**
+ * The documents end to end: deliver through the CLI, then `factsheets --send` twice against an
+ * in-process SMTP server, `report` and `igj-export`.
+ */
+interface Received {
+  rcptTo: string[];
+  raw: string;
+}
+const received: Received[] = [];
+let server: SMTPServer;
+let port = 0;
+let dir = "";
+let cleanup = () => {};
+
+const cli = async (...args: string[]) => {
+  const c = captureIo({ VBM_SMTP_URL: `smtp://127.0.0.1:${port}`, VBM_MAIL_FROM: "monitor@vbm.example" });
+  const code = await run([...args, "--data-dir", join(dir, "data")], c.io);
+  return { code, out: c.out(), err: c.err() };
+};
+
+/** AB: 12 measures by 3 young people in Q3 (AB0001 has 8 of them); CD delivers nothing. */
+const rows = [
+  ...Array.from({ length: 8 }, (_, i) => [
+    "AB0001",
+    `${String(i + 1).padStart(2, "0")}.07.2023`,
+    "10:00",
+    `${String(i + 1).padStart(2, "0")}.07.2023`,
+    "10:45",
+    "",
+    "10",
+    "1",
+  ]),
+  ["AB0002", "03.08.2023", "21:00", "04.08.2023", "11:30", "", "3", "2"],
+  ["AB0002", "05.08.2023", "08:00", "", "", "", "16", ""],
+  ["AB0003", "09.09.2023", "14:00", "09.09.2023", "14:20", "", "11", ""],
+  ["AB0003", "10.09.2023", "14:00", "09.09.2023", "14:20", "", "11", ""].map((v, i) =>
+    i === 3 ? "10.09.2023" : v,
+  ),
+];
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir("vbm-docs-"));
+  server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        received.push({
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("latin1"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.server.address() as AddressInfo).port;
+  mkdirSync(join(dir, "data", "config"), { recursive: true });
+  writeFileSync(
+    join(dir, "data", "config", "locations.json"),
+    JSON.stringify([
+      { code: "AB", name: "De Eik", emails: ["registratie@eik.example"] },
+      { code: "CD", name: "Het Veld", emails: ["registratie@veld.example"] },
+    ]),
+  );
+  writeFileSync(join(dir, "ab.csv"), csvBytes(rows));
+  const delivered = await cli("deliver", join(dir, "ab.csv"), "--location", "AB", "--quarter", "2023-Q3");
+  expect(delivered.code, delivered.err).toBe(0);
+}, 60_000);
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  cleanup();
+});
+
+describe("factsheets and reminders by e-mail", () => {
+  it("sends AB its factsheet (PDF attached, Dutch subject) and CD a reminder; a second run sends nothing", async () => {
+    const first = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(first.code, first.err).toBe(0);
+    expect(received).toHaveLength(2);
+    const factsheet = received.find((r) => r.rcptTo.includes("registratie@eik.example"));
+    const reminder = received.find((r) => r.rcptTo.includes("registratie@veld.example"));
+    expect(factsheet?.raw).toMatch(/Content-Type: application\/pdf/);
+    expect(factsheet?.raw).toContain("filename=factsheet-AB-2023-Q3.pdf");
+    expect(factsheet?.raw).toMatch(/^Subject: .*Factsheet/m);
+    expect(reminder?.raw).not.toMatch(/application\/pdf/);
+    // Subjects never carry a youth number.
+    for (const r of received) expect(r.raw.match(/^Subject: .*$/m)?.[0]).not.toMatch(/[A-Z]{2}\d{4}/);
+    const outbox = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(outbox.code).toBe(0);
+    expect(outbox.out).toContain("was al verstuurd");
+    expect(received).toHaveLength(2);
+  });
+
+  it("the factsheet PDF shows the figures of the model, and names the sharp rise only there", async () => {
+    const runtime = createRuntime({ mode: "local", dataDir: join(dir, "data") });
+    const engine = await runtime.openQueryEngine();
+    let model: FiguresModel;
+    try {
+      model = await buildFigures(engine, {
+        from: "2023-Q3",
+        to: "2023-Q3",
+        location: "AB",
+        locations: ["AB", "CD"],
+      });
+    } finally {
+      await engine.close();
+    }
+    expect(model.total).toBe(12);
+    const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const data = new Uint8Array(
+      readFileSync(join(dir, "data", "reports", "factsheets", "2023-Q3", "AB.pdf")),
+    );
+    const pdf = await getDocument({ data, useSystemFonts: false, disableFontFace: true }).promise;
+    let text = "";
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const content = await pdf.getPage(p).then((page) => page.getTextContent());
+      text += `${content.items.map((i) => ("str" in i ? i.str : "")).join(" ")}\n`;
+    }
+    expect(text).toContain(String(model.total));
+    expect(text).toContain(String(model.uniqueYouth));
+    // AB0001 went from 0 (no earlier delivery: no comparison) — so no rise is named.
+    expect(text).not.toContain("AB0001");
+  });
+});
+
+describe("national report and IGJ provision", () => {
+  it("makes the report and the export; what leaves the location holds no count from 1 to 4", async () => {
+    expect((await cli("report", "--from", "2023-Q3", "--to", "2023-Q3")).code).toBe(0);
+    const runtime = createRuntime({ mode: "local", dataDir: join(dir, "data") });
+    const engine = await runtime.openQueryEngine();
+    try {
+      const total = await buildFigures(engine, {
+        from: "2023-Q3",
+        to: "2023-Q3",
+        location: null,
+        locations: ["AB", "CD"],
+      });
+      const { whole, parts } = protectFiguresTogether([total], total);
+      const cells: { value: number | null; suppressed: boolean }[] = [];
+      const walk = (v: unknown) => {
+        if (v && typeof v === "object") {
+          if ("suppressed" in v && "value" in v) cells.push(v as never);
+          else for (const x of Object.values(v)) walk(x);
+        }
+      };
+      walk(whole);
+      walk(parts);
+      expect(cells.length).toBeGreaterThan(50);
+      for (const c of cells)
+        if (c.value !== null) expect(c.value === 0 || c.value >= 5, JSON.stringify(c)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+    const igj = await cli("igj-export", "--half", "2023-H2");
+    expect(igj.code, igj.err).toBe(0);
+    const csv = readFileSync(
+      join(dir, "data", "reports", "igj", "2023-H2", "maatregelen-per-maand.csv"),
+      "utf8",
+    );
+    for (const cell of csv.split(/[;\r\n]+/)) expect(/^[1-4]$/.test(cell.trim()), cell).toBe(false);
+    expect(csv).toContain("<5");
+  });
+});
