@@ -1,5 +1,5 @@
 import type * as glue from "aws-cdk-lib/aws-glue";
-import type { AggregateDefinition } from "../queries/aggregates.ts";
+import { type AggregateDefinition, aggregateExtraColumns } from "../queries/aggregates.ts";
 import { deliveryLogEntry, measureColumns, occupancyColumns } from "../schemas/curated.ts";
 
 /**
@@ -41,7 +41,7 @@ export const deliveryLogColumns: glue.CfnTable.ColumnProperty[] = Object.keys(de
 export function aggregateColumns(agg: AggregateDefinition): glue.CfnTable.ColumnProperty[] {
   return [
     ...agg.columns.map((c) => ({ name: c.name, type: c.type })),
-    { name: "location", type: "string", comment: "location code, or _national" },
+    ...aggregateExtraColumns.map((c) => ({ ...c })),
   ];
 }
 

@@ -40,8 +40,6 @@ export const CURATED_TABLES = {
   deliveryLog: "delivery_log",
   occupancy: "occupancy",
 } as const;
-/** Prefix of the temporary CTAS tables the materialiser creates and drops in the aggregates database. */
-export const TEMP_TABLE_PREFIX = "tmp_";
 
 export const WORKGROUPS = { facilitator: "vbm-facilitator", igj: "vbm-igj" } as const;
 /** Result prefixes of the workgroups in the Athena results bucket. */

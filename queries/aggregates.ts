@@ -12,7 +12,20 @@ export interface AggregateDefinition {
   /** The query file in `queries/` (parameters: from, to, location, location). */
   query: string;
   columns: readonly { name: string; type: "string" | "bigint" | "int" | "smallint" | "double" | "boolean" }[];
+  /**
+   * Count columns: each goes through disclosure control as a table of keys × locations whose
+   * margins (per key nationally, per location) are published. Suppressed counts are null.
+   */
+  counts: readonly string[];
+  /** Statistics that are null when the row's first count is suppressed or below the threshold. */
+  stats?: readonly string[];
 }
+
+/** Every aggregate table also has these columns (after the query's own), then partition `quarter`. */
+export const aggregateExtraColumns = [
+  { name: "location", type: "string", comment: "location code, or _national" },
+  { name: "suppressed", type: "boolean", comment: "true when a count of this row is suppressed (null)" },
+] as const;
 
 export const NATIONAL = "_national";
 
@@ -20,6 +33,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "totals",
     query: "totals",
+    counts: ["total", "unique_youth"],
     columns: [
       { name: "total", type: "bigint" },
       { name: "unique_youth", type: "bigint" },
@@ -28,6 +42,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "by_month",
     query: "by_month",
+    counts: ["n"],
     columns: [
       { name: "start_month", type: "string" },
       { name: "n", type: "bigint" },
@@ -36,6 +51,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "by_type",
     query: "by_type",
+    counts: ["n"],
     columns: [
       { name: "type_code", type: "smallint" },
       { name: "category", type: "string" },
@@ -45,6 +61,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "by_start_hour",
     query: "by_start_hour",
+    counts: ["n"],
     columns: [
       { name: "start_hour", type: "smallint" },
       { name: "n", type: "bigint" },
@@ -53,6 +70,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "seclusion_by_room",
     query: "seclusion_by_room",
+    counts: ["n"],
     columns: [
       { name: "room", type: "string" },
       { name: "locked", type: "boolean" },
@@ -62,6 +80,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "duration",
     query: "duration",
+    counts: ["n"], stats: ["min_duration", "max_duration", "mean_duration", "median_duration"],
     columns: [
       { name: "type_code", type: "smallint" },
       { name: "n", type: "bigint" },
@@ -74,6 +93,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "care_plan",
     query: "care_plan",
+    counts: ["n"],
     columns: [
       { name: "care_plan", type: "string" },
       { name: "n", type: "bigint" },
@@ -82,6 +102,7 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "youth_frequency",
     query: "youth_frequency",
+    counts: ["youth"],
     columns: [
       { name: "measures", type: "bigint" },
       { name: "youth", type: "bigint" },

@@ -1,30 +1,32 @@
-import { type AggregateDefinition, aggregates, NATIONAL } from "../../queries/aggregates.ts";
+import {
+  type AggregateDefinition,
+  aggregateExtraColumns,
+  aggregates,
+  NATIONAL,
+} from "../../queries/aggregates.ts";
 import { loadQuery } from "../../queries/index.ts";
 import { quarterId } from "../../schemas/delivery.ts";
-import type { ObjectStore, QueryEngine } from "../ports.ts";
+import type { Cell } from "../../schemas/documents.ts";
+import type { ObjectStore, QueryEngine, Row } from "../ports.ts";
+import { defaultSuppression, type SuppressionSettings, suppressTable } from "./disclosure.ts";
+import { writeRowsParquet } from "./parquet.ts";
 
 /**
  * Materialises the IGJ aggregate tables for one quarter. Each aggregate is a bare SELECT file,
- * run for every location and nationally; the results are written with one CTAS per table to
- * `s3://<bucket>/<name>/quarter=<Q>/` (read by the partition-projected Glue table of the same
- * name), after the quarter's earlier output is removed. The SELECT files stay engine-neutral:
- * only this function wraps them, binding their `?` parameters as checked literals (Athena does
- * not take execution parameters in CTAS).
+ * run for every location and nationally in one UNION ALL query; the SELECT files stay
+ * engine-neutral: only this module wraps them, binding their `?` parameters as checked literals.
  */
 export interface MaterialiseOptions {
   engine: QueryEngine;
   store: ObjectStore;
-  database: string;
-  bucket: string;
   locations: readonly string[];
   quarter: string;
-  /** Unique per run, for the temporary CTAS table names. */
-  runId: string;
+  settings?: SuppressionSettings;
 }
 
 export interface MaterialiseResult {
   quarter: string;
-  tables: { name: string; location: string; removedObjects: number }[];
+  tables: { name: string; key: string; rows: number; suppressedRows: number; removedObjects: number }[];
 }
 
 const SQL_TYPE: Record<AggregateDefinition["columns"][number]["type"], string> = {
@@ -94,23 +96,103 @@ export function aggregateSelect(
     .join("\nUNION ALL\n");
 }
 
+type Value = string | number | boolean | null;
+
+/**
+ * Disclosure control for one aggregate of one quarter. Per count column, the location rows form
+ * a table of keys × locations whose margins are published (per key: the national row; per
+ * location: its total), so `suppressTable` applies primary and secondary suppression to it.
+ * The national rows are the margins themselves, so they always add up to what is published.
+ * Statistics are null when the row's first count is suppressed or below the threshold.
+ */
+export function protectAggregate(
+  agg: AggregateDefinition,
+  rows: readonly Row[],
+  locations: readonly string[],
+  settings: SuppressionSettings = defaultSuppression,
+): Record<string, Value>[] {
+  const keyColumns = agg.columns
+    .map((c) => c.name)
+    .filter((n) => !agg.counts.includes(n) && !agg.stats?.includes(n));
+  const keyOf = (r: Row) => JSON.stringify(keyColumns.map((k) => r[k] ?? null));
+  const keys = [...new Set(rows.filter((r) => r.location !== NATIONAL).map(keyOf))].sort();
+  const byLocation = new Map<string, Row>();
+  const national = new Map<string, Row>();
+  for (const r of rows) {
+    if (r.location === NATIONAL) national.set(keyOf(r), r);
+    else byLocation.set(`${r.location}|${keyOf(r)}`, r);
+  }
+  const protectedCounts = agg.counts.map((count) =>
+    suppressTable(
+      keys.map((k) => locations.map((loc) => Number(byLocation.get(`${loc}|${k}`)?.[count] ?? 0))),
+      true,
+      true,
+      settings,
+    ),
+  );
+  const statsOf = (source: Row | undefined, n: Cell | undefined): Record<string, Value> => {
+    const hide = !n || n.value === null || n.value < settings.threshold;
+    return Object.fromEntries((agg.stats ?? []).map((s) => [s, hide ? null : (source?.[s] ?? null)]));
+  };
+  const out: Record<string, Value>[] = [];
+  keys.forEach((key, i) => {
+    const keyValues = Object.fromEntries(
+      keyColumns.map((k, j) => [k, (JSON.parse(key) as Value[])[j] ?? null]),
+    );
+    locations.forEach((loc, j) => {
+      const source = byLocation.get(`${loc}|${key}`);
+      if (!source) return;
+      const cells = protectedCounts.map((t) => t.cells[i]?.[j] as Cell);
+      out.push({
+        ...keyValues,
+        ...Object.fromEntries(agg.counts.map((c, m) => [c, cells[m]?.value ?? null])),
+        ...statsOf(source, cells[0]),
+        location: loc,
+        suppressed: cells.some((c) => c.suppressed),
+      });
+    });
+    const margins = protectedCounts.map((t) => t.rowTotals?.[i] as Cell);
+    out.push({
+      ...keyValues,
+      ...Object.fromEntries(agg.counts.map((c, m) => [c, margins[m]?.value ?? null])),
+      ...statsOf(national.get(key), margins[0]),
+      location: NATIONAL,
+      suppressed: margins.some((c) => c.suppressed),
+    });
+  });
+  return out;
+}
+
+/**
+ * Builds the IGJ aggregate tables of one quarter: each aggregate query runs once (every location
+ * and nationally), its rows go through disclosure control, and the result replaces the quarter's
+ * Parquet object under `<name>/quarter=<Q>/` in the aggregates area, where the partition-projected
+ * Glue table of the same name reads it. IGJ never sees a count from 1 to threshold − 1.
+ */
 export async function materialiseAggregates(o: MaterialiseOptions): Promise<MaterialiseResult> {
   if (!quarterId.safeParse(o.quarter).success) throw new RangeError(`not a quarter: ${o.quarter}`);
-  if (!/^[a-z0-9_]+$/.test(o.database) || !/^[a-z0-9.-]+$/.test(o.bucket) || !/^[a-z0-9]+$/.test(o.runId))
-    throw new RangeError("database, bucket or run id has unexpected characters");
+  const settings = o.settings ?? defaultSuppression;
   const tables: MaterialiseResult["tables"] = [];
   for (const agg of aggregates) {
     const prefix = `${agg.name}/quarter=${o.quarter}/`;
-    const old = await o.store.list("aggregates", prefix);
-    for (const key of old) await o.store.delete("aggregates", key);
-    const temp = `${o.database}.tmp_${agg.name}_${o.quarter.replace("-", "_").toLowerCase()}_${o.runId}`;
-    const location = `s3://${o.bucket}/${prefix}`;
-    await o.engine.query(
-      `CREATE TABLE ${temp} WITH (format = 'PARQUET', write_compression = 'SNAPPY', external_location = '${location}') AS\n${aggregateSelect(agg, o.quarter, o.locations)}`,
+    const rows = await o.engine.query(aggregateSelect(agg, o.quarter, o.locations));
+    const protectedRows = protectAggregate(agg, rows, o.locations, settings);
+    const key = `${prefix}aggregate.parquet`;
+    const old = (await o.store.list("aggregates", prefix)).filter((k) => k !== key);
+    await o.store.put(
+      "aggregates",
+      key,
+      writeRowsParquet([...agg.columns, ...aggregateExtraColumns], protectedRows),
+      "application/vnd.apache.parquet",
     );
-    // The data stays at `location`; the temporary table was only the vehicle for CTAS.
-    await o.engine.query(`DROP TABLE IF EXISTS ${temp}`);
-    tables.push({ name: agg.name, location, removedObjects: old.length });
+    for (const k of old) await o.store.delete("aggregates", k);
+    tables.push({
+      name: agg.name,
+      key,
+      rows: protectedRows.length,
+      suppressedRows: protectedRows.filter((r) => r.suppressed).length,
+      removedObjects: old.length,
+    });
   }
   return { quarter: o.quarter, tables };
 }

@@ -7,6 +7,7 @@ import {
   Int8,
   Int16,
   Int32,
+  Int64,
   makeData,
   makeVector,
   Table,
@@ -171,4 +172,34 @@ export function readStringColumn(bytes: Uint8Array, column: string): string[] {
   const vector = table.getChild(column);
   if (!vector) throw new Error(`column ${column} not found`);
   return Array.from(vector.toArray() as ArrayLike<string>, (v) => String(v));
+}
+
+export type ColumnType = "string" | "bigint" | "int" | "smallint" | "double" | "boolean";
+
+/**
+ * A small table of plain rows (e.g. an aggregate) as Parquet, with the given column types; null
+ * values stay null. For row-level data use the typed column builders above.
+ */
+export function writeRowsParquet(
+  columns: readonly { name: string; type: ColumnType }[],
+  rows: readonly Record<string, string | number | boolean | null>[],
+): Uint8Array {
+  const arrowType = {
+    string: () => new Utf8(),
+    bigint: () => new Int64(),
+    int: () => new Int32(),
+    smallint: () => new Int16(),
+    double: () => new Float64(),
+    boolean: () => new Bool(),
+  } as const;
+  const vectors: Record<string, Vector> = {};
+  for (const c of columns) {
+    const values = rows.map((r) => {
+      const v = r[c.name] ?? null;
+      if (v === null) return null;
+      return c.type === "bigint" ? BigInt(v as number) : v;
+    });
+    vectors[c.name] = vectorFromArray(values as never[], arrowType[c.type]());
+  }
+  return writeParquet(vectors);
 }

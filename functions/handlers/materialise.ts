@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import middy from "@middy/core";
 import { previousQuarter } from "../../schemas/quarter.ts";
 import { createRuntimeFromEnv, type Runtime } from "../compose.ts";
@@ -21,17 +20,13 @@ export function createMaterialiseHandler(getRuntime: () => Promise<Runtime>) {
     const runtime = await getRuntime();
     const quarter = parsed.data.quarter ?? previousQuarter(quarterOf(runtime.ports.clock.now()));
     if (!runtime.aggregates) throw new ConfigError("the aggregates database and bucket are not configured");
-    const { database, bucket } = runtime.aggregates;
     const engine = await runtime.openQueryEngine();
     try {
       const result = await materialiseAggregates({
         engine,
         store: runtime.store,
-        database,
-        bucket,
         locations: (await runtime.loadLocations()).map((l) => l.code),
         quarter,
-        runId: randomBytes(4).toString("hex"),
       });
       runtime.ports.logger.info("aggregates materialised", { quarter, tables: result.tables.length });
       return result;

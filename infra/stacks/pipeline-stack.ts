@@ -25,7 +25,6 @@ import {
   glueTableArn,
   objectsArn,
   RESULT_PREFIXES,
-  TEMP_TABLE_PREFIX,
   WORKGROUPS,
   workgroupArn,
 } from "../naming.ts";
@@ -222,7 +221,6 @@ export class PipelineStack extends Stack {
     });
     ingestErrors.addAlarmAction(alarmAction);
 
-    const aggregatesTables = glueTableArn(DATABASES.aggregates, `${TEMP_TABLE_PREFIX}*`);
     const materialisePermissions: Permission[] = [
       {
         sid: "RunQueries",
@@ -236,6 +234,8 @@ export class PipelineStack extends Stack {
         resources: [workgroupArn(WORKGROUPS.facilitator)],
       },
       {
+        // The aggregate queries read the measures table only; the materialiser writes Parquet
+        // itself (after disclosure control), so it needs no rights on the aggregates catalog.
         sid: "ReadCatalog",
         actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
         resources: [
@@ -243,16 +243,7 @@ export class PipelineStack extends Stack {
           glueDatabaseArn(DATABASES.curated),
           glueTableArn(DATABASES.curated, CURATED_TABLES.measures),
           glueTableArn(DATABASES.curated, CURATED_TABLES.occupancy),
-          glueDatabaseArn(DATABASES.aggregates),
-          aggregatesTables,
         ],
-        wildcardReason: `CTAS creates a temporary table ${TEMP_TABLE_PREFIX}<aggregate>_<quarter>_<run id> with a per-run name; the wildcard is limited to that prefix`,
-      },
-      {
-        sid: "CreateAndDropTemporaryCtasTables",
-        actions: ["glue:CreateTable", "glue:DeleteTable"],
-        resources: [glueCatalogArn(), glueDatabaseArn(DATABASES.aggregates), aggregatesTables],
-        wildcardReason: `CTAS creates and the materialiser drops ${TEMP_TABLE_PREFIX}* tables named per run; the real aggregate tables cannot be changed`,
       },
       {
         sid: "ListQueriedPrefixes",
@@ -293,7 +284,7 @@ export class PipelineStack extends Stack {
         ],
         resources: [objectsArn("aggregates")],
         wildcardReason:
-          "the materialiser replaces <aggregate>/quarter=<Q>/ objects whose names Athena chooses; the bucket holds aggregates only",
+          "the materialiser replaces <aggregate>/quarter=<Q>/aggregate.parquet for every aggregate table; the bucket holds aggregates only",
       },
       {
         sid: "WriteQueryResults",
@@ -316,7 +307,7 @@ export class PipelineStack extends Stack {
       description: 'vbm-monitor: materialises the IGJ aggregate tables for a quarter ({"quarter":"YYYY-Qn"})',
       entry: "functions/handlers/materialise.ts",
       memorySize: 512,
-      // Eight CTAS queries, one after the other.
+      // Eight aggregate queries, one after the other, each protected and written as Parquet.
       timeout: Duration.minutes(15),
       // One run at a time: two runs for the same quarter would delete each other's output.
       reservedConcurrentExecutions: 1,

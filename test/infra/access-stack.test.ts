@@ -152,8 +152,10 @@ describe("facilitator", () => {
     const statements = statementsOfRole("vbm-facilitator");
     const bySid = new Map(statements.map((s) => [s.Sid, s]));
     expect(asList(bySid.get("TriggerReports")?.Action)).toEqual(["lambda:InvokeFunction"]);
-    expect(flat(bySid.get("TriggerReports")?.Resource)).toBe(
-      "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:vbm-materialise",
+    expect(asList(bySid.get("TriggerReports")?.Resource).map(flat)).toEqual(
+      ["vbm-materialise", "vbm-national-report", "vbm-send-factsheets"].map(
+        (f) => `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${f}`,
+      ),
     );
     expect(asList(bySid.get("ReadCuratedTables")?.Resource).map(flat)).toContain(
       "arn:<AWS::Partition>:s3:::vbm-curated-<AWS::AccountId>-<AWS::Region>/delivery-log/*",

@@ -113,7 +113,7 @@ describe("vbm_curated", () => {
 });
 
 describe("vbm_aggregates", () => {
-  it("has one table per aggregate definition: its columns, location, and a projected quarter", () => {
+  it("has one table per aggregate definition: its columns, location, suppressed flag and a projected quarter", () => {
     const t = tables("vbm_aggregates");
     expect([...t.keys()].sort()).toEqual(aggregates.map((a) => a.name).sort());
     for (const agg of aggregates) {
@@ -121,6 +121,7 @@ describe("vbm_aggregates", () => {
       expect(table.StorageDescriptor.Columns.map((c) => [c.Name, c.Type])).toEqual([
         ...agg.columns.map((c) => [c.name, c.type]),
         ["location", "string"],
+        ["suppressed", "boolean"],
       ]);
       expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(PARQUET_SERDE);
       expect(table.PartitionKeys).toEqual([{ Name: "quarter", Type: "string" }]);

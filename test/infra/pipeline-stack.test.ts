@@ -262,14 +262,15 @@ describe("function permissions", () => {
     expect(actions.get("xray:PutTraceSegments")).toEqual(["*"]);
   });
 
-  it("lets the materialiser create and drop only temporary CTAS tables, never the aggregate tables", () => {
+  it("lets the materialiser read the measures and write aggregate objects, but change no table", () => {
     const statements = statementsFor(pipeline, roleIdOf("vbm-materialise"));
     const actions = actionsOn(statements);
-    const glueTables = (a: string) => (actions.get(a) ?? []).filter((r) => r.includes(":table/"));
-    expect(glueTables("glue:CreateTable")).toEqual([
-      "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/vbm_aggregates/tmp_*",
+    expect(actions.has("glue:CreateTable")).toBe(false);
+    expect(actions.has("glue:DeleteTable")).toBe(false);
+    expect((actions.get("glue:GetTable") ?? []).filter((r) => r.includes(":table/"))).toEqual([
+      "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/vbm_curated/measures",
+      "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/vbm_curated/occupancy",
     ]);
-    expect(glueTables("glue:DeleteTable")).toEqual(glueTables("glue:CreateTable"));
     expect(actions.get("athena:StartQueryExecution")).toEqual([
       "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/vbm-facilitator",
     ]);

@@ -1,8 +1,17 @@
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDuckDbEngine } from "../../../functions/adapters/local/duckdb-engine.ts";
-import { aggregateSelect, bindLiterals, materialiseAggregates } from "../../../functions/core/materialise.ts";
-import type { ObjectStore, QueryEngine, Row, SqlValue } from "../../../functions/ports.ts";
+import { createFolderStore } from "../../../functions/adapters/local/folder-store.ts";
+import {
+  aggregateSelect,
+  bindLiterals,
+  materialiseAggregates,
+  protectAggregate,
+} from "../../../functions/core/materialise.ts";
+import type { Row, SqlValue } from "../../../functions/ports.ts";
 import { aggregates } from "../../../queries/aggregates.ts";
+import { tempDir } from "../../helpers.ts";
 import { makeCuratedDir, removeDir, runQuery, writeMeasures } from "../sql/fixtures.ts";
 
 let dir = "";
@@ -81,54 +90,74 @@ describe("aggregateSelect", () => {
 });
 
 describe("materialiseAggregates", () => {
-  it("removes the quarter's old output, runs one CTAS per table into its partition and drops the temporary table", async () => {
-    const statements: string[] = [];
-    const engine: QueryEngine = {
-      dialect: "athena",
-      query: async (sql) => {
-        statements.push(sql);
-        return [];
-      },
-      close: async () => {},
-    };
-    const deleted: string[] = [];
-    const store: ObjectStore = {
-      put: async () => {},
-      get: async () => undefined,
-      exists: async () => false,
-      list: async (_area, prefix) =>
-        prefix.startsWith("totals/") ? [`${prefix}old-1.parquet`, `${prefix}old-2.parquet`] : [],
-      delete: async (_area, key) => {
-        deleted.push(key);
-      },
-    };
-    const result = await materialiseAggregates({
-      engine,
-      store,
-      database: "vbm_aggregates",
-      bucket: "vbm-aggregates-123",
-      locations: ["AB", "CD"],
-      quarter: "2023-Q1",
-      runId: "r1",
-    });
-    expect(deleted).toEqual(["totals/quarter=2023-Q1/old-1.parquet", "totals/quarter=2023-Q1/old-2.parquet"]);
-    expect(statements).toHaveLength(aggregates.length * 2);
-    expect(statements[0]).toMatch(
-      /^CREATE TABLE vbm_aggregates\.tmp_totals_2023_q1_r1 WITH \(format = 'PARQUET', write_compression = 'SNAPPY', external_location = 's3:\/\/vbm-aggregates-123\/totals\/quarter=2023-Q1\/'\) AS\nSELECT /,
+  it("writes each aggregate of the quarter as Parquet after disclosure control, replacing older output", async () => {
+    const t = tempDir("vbm-agg-");
+    try {
+      const store = createFolderStore(t.dir);
+      await store.put("aggregates", "by_type/quarter=2023-Q1/old-ctas-output.parquet", new Uint8Array([1]));
+      const engine = await createDuckDbEngine({ curatedDir: dir });
+      let result: Awaited<ReturnType<typeof materialiseAggregates>>;
+      try {
+        result = await materialiseAggregates({ engine, store, locations: ["AB", "CD"], quarter: "2023-Q1" });
+      } finally {
+        await engine.close();
+      }
+      expect(result.tables.map((x) => x.name)).toEqual(aggregates.map((a) => a.name));
+      expect(result.tables.find((x) => x.name === "by_type")?.removedObjects).toBe(1);
+      expect(await store.list("aggregates", "by_type/")).toEqual([
+        "by_type/quarter=2023-Q1/aggregate.parquet",
+      ]);
+
+      const db = await DuckDBInstance.create(":memory:");
+      const c = await db.connect();
+      const read = async (name: string) =>
+        (
+          await c.runAndReadAll(
+            `SELECT * FROM '${join(t.dir, "aggregates", name, "quarter=2023-Q1", "aggregate.parquet")}' ORDER BY ALL`,
+          )
+        ).getRowObjectsJson();
+      // The fixture quarter is tiny (AB 3 measures, CD 1): every count is small, so all are hidden.
+      const totals = await read("totals");
+      expect(totals).toEqual([
+        { total: null, unique_youth: null, location: "AB", suppressed: true, quarter: "2023-Q1" },
+        { total: null, unique_youth: null, location: "CD", suppressed: true, quarter: "2023-Q1" },
+        { total: null, unique_youth: null, location: "_national", suppressed: true, quarter: "2023-Q1" },
+      ]);
+      for (const agg of aggregates)
+        for (const row of await read(agg.name))
+          for (const count of agg.counts) {
+            const v = row[count];
+            expect(v === null || Number(v) === 0 || Number(v) >= 5, `${agg.name}.${count}=${v}`).toBe(true);
+          }
+      const duration = await read("duration");
+      expect(duration.every((r) => r.median_duration === null)).toBe(true);
+      c.closeSync();
+      db.closeSync();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("protectAggregate", () => {
+  it("hides a small count and its partners in every published line, keeps the rest and the national sums", () => {
+    const agg = aggregates.find((a) => a.name === "by_month") as (typeof aggregates)[number];
+    const n = { AB: [40, 3, 22], CD: [30, 25, 35], EF: [50, 45, 60] };
+    const months = ["2023-01", "2023-02", "2023-03"];
+    const rows = Object.entries(n).flatMap(([location, counts]) =>
+      counts.map((c, i) => ({ start_month: months[i] as string, n: c, location })),
     );
-    expect(statements[1]).toBe("DROP TABLE IF EXISTS vbm_aggregates.tmp_totals_2023_q1_r1");
-    expect(statements.join("\n")).not.toContain("?");
-    expect(result.tables.map((t) => t.name)).toEqual(aggregates.map((a) => a.name));
-    await expect(
-      materialiseAggregates({
-        engine,
-        store,
-        database: "x; drop",
-        bucket: "b",
-        locations: [],
-        quarter: "2023-Q1",
-        runId: "r",
-      }),
-    ).rejects.toThrow(RangeError);
+    const out = protectAggregate(agg, rows, ["AB", "CD", "EF"]);
+    const get = (month: string, loc: string) =>
+      out.find((r) => r.start_month === month && r.location === loc);
+    // By hand: AB-Feb (3) is small. February nationally is published, so CD-Feb (25, the smallest
+    // other) goes too; AB's and CD's totals are published, so AB-Mar (22) and CD-Jan (30) go; then
+    // January and March each need a second hidden cell: AB-Jan (40) and CD-Mar (35). EF stays.
+    for (const m of months) {
+      expect(get(m, "AB")).toMatchObject({ n: null, suppressed: true });
+      expect(get(m, "CD")).toMatchObject({ n: null, suppressed: true });
+    }
+    expect(months.map((m) => get(m, "EF")?.n)).toEqual([50, 45, 60]);
+    expect(months.map((m) => get(m, "_national")?.n)).toEqual([120, 73, 117]);
   });
 });
