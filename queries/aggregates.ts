@@ -80,7 +80,8 @@ export const aggregates: readonly AggregateDefinition[] = [
   {
     name: "duration",
     query: "duration",
-    counts: ["n"], stats: ["min_duration", "max_duration", "mean_duration", "median_duration"],
+    counts: ["n"],
+    stats: ["min_duration", "max_duration", "mean_duration", "median_duration"],
     columns: [
       { name: "type_code", type: "smallint" },
       { name: "n", type: "bigint" },

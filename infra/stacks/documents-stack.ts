@@ -22,11 +22,10 @@ import {
   glueDatabaseArn,
   glueTableArn,
   objectsArn,
-  RESULT_PREFIXES,
   SES_CONFIGURATION_SET,
   WORKGROUPS,
-  workgroupArn,
 } from "../naming.ts";
+import { dataKeyThroughS3, facilitatorQueryPermissions } from "../permissions.ts";
 
 export interface DocumentsStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -49,7 +48,6 @@ export class DocumentsStack extends Stack {
   constructor(scope: Construct, id: string, props: DocumentsStackProps) {
     super(scope, id, props);
     const { config, dataKey } = props;
-    const s3Via = { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` } };
 
     this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
       configurationSetName: SES_CONFIGURATION_SET,
@@ -85,17 +83,7 @@ export class DocumentsStack extends Stack {
     const sesIdentityArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${config.sesIdentity}`;
     const configurationSetArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${SES_CONFIGURATION_SET}`;
     const permissions: Permission[] = [
-      {
-        sid: "RunQueries",
-        actions: [
-          "athena:StartQueryExecution",
-          "athena:GetQueryExecution",
-          "athena:GetQueryResults",
-          "athena:StopQueryExecution",
-          "athena:GetWorkGroup",
-        ],
-        resources: [workgroupArn(WORKGROUPS.facilitator)],
-      },
+      ...facilitatorQueryPermissions(),
       {
         sid: "ReadCatalog",
         actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
@@ -124,19 +112,6 @@ export class DocumentsStack extends Stack {
         resources: [bucketArn("curated"), bucketArn("athena-results"), bucketArn("reports")],
       },
       {
-        sid: "ListOwnQueryResults",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn("athena-results")],
-        conditions: { StringLike: { "s3:prefix": [`${RESULT_PREFIXES.facilitator}*`] } },
-      },
-      {
-        sid: "WriteQueryResults",
-        actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-        resources: [objectsArn("athena-results", RESULT_PREFIXES.facilitator)],
-        wildcardReason:
-          "Athena names result objects per query execution id under the workgroup's result prefix",
-      },
-      {
         sid: "ListDocuments",
         actions: ["s3:ListBucket"],
         resources: [bucketArn("reports")],
@@ -156,12 +131,7 @@ export class DocumentsStack extends Stack {
         wildcardReason:
           "factsheets, reports and sent-mail records are stored per quarter and location under documents/",
       },
-      {
-        sid: "UseDataKeyThroughS3",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-        resources: [dataKey.keyArn],
-        conditions: s3Via,
-      },
+      dataKeyThroughS3(dataKey),
       {
         sid: "SendFromTheVerifiedIdentityOnly",
         actions: ["ses:SendEmail", "ses:SendRawEmail"],

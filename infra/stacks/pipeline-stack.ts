@@ -24,10 +24,9 @@ import {
   glueDatabaseArn,
   glueTableArn,
   objectsArn,
-  RESULT_PREFIXES,
   WORKGROUPS,
-  workgroupArn,
 } from "../naming.ts";
+import { dataKeyThroughS3, facilitatorQueryPermissions } from "../permissions.ts";
 
 export interface PipelineStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -52,7 +51,6 @@ export class PipelineStack extends Stack {
     super(scope, id, props);
     const { config, dataKey, pseudonymKey } = props;
     const locationCodes = config.locations.map((l) => l.code).join(",");
-    const s3Via = { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` } };
 
     const storageEnvironment = {
       DROPZONE_BUCKET: bucketName("dropzone"),
@@ -167,12 +165,7 @@ export class PipelineStack extends Stack {
         actions: ["kms:GenerateMac"],
         resources: [pseudonymKey.keyArn],
       },
-      {
-        sid: "UseDataKeyThroughS3",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-        resources: [dataKey.keyArn],
-        conditions: s3Via,
-      },
+      dataKeyThroughS3(dataKey),
     ];
 
     this.ingest = new PipelineFunction(this, "Ingest", {
@@ -222,17 +215,7 @@ export class PipelineStack extends Stack {
     ingestErrors.addAlarmAction(alarmAction);
 
     const materialisePermissions: Permission[] = [
-      {
-        sid: "RunQueries",
-        actions: [
-          "athena:StartQueryExecution",
-          "athena:GetQueryExecution",
-          "athena:GetQueryResults",
-          "athena:StopQueryExecution",
-          "athena:GetWorkGroup",
-        ],
-        resources: [workgroupArn(WORKGROUPS.facilitator)],
-      },
+      ...facilitatorQueryPermissions(),
       {
         // The aggregate queries read the measures table only; the materialiser writes Parquet
         // itself (after disclosure control), so it needs no rights on the aggregates catalog.
@@ -268,12 +251,6 @@ export class PipelineStack extends Stack {
         resources: [bucketArn("aggregates")],
       },
       {
-        sid: "ListOwnQueryResults",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn("athena-results")],
-        conditions: { StringLike: { "s3:prefix": [`${RESULT_PREFIXES.facilitator}*`] } },
-      },
-      {
         sid: "WriteAggregates",
         actions: [
           "s3:GetObject",
@@ -286,19 +263,7 @@ export class PipelineStack extends Stack {
         wildcardReason:
           "the materialiser replaces <aggregate>/quarter=<Q>/aggregate.parquet for every aggregate table; the bucket holds aggregates only",
       },
-      {
-        sid: "WriteQueryResults",
-        actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-        resources: [objectsArn("athena-results", RESULT_PREFIXES.facilitator)],
-        wildcardReason:
-          "Athena names result objects per query execution id under the workgroup's result prefix",
-      },
-      {
-        sid: "UseDataKeyThroughS3",
-        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-        resources: [dataKey.keyArn],
-        conditions: s3Via,
-      },
+      dataKeyThroughS3(dataKey),
     ];
 
     this.materialise = new PipelineFunction(this, "Materialise", {

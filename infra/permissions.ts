@@ -1,0 +1,47 @@
+import { Aws } from "aws-cdk-lib";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type { Permission } from "./constructs/least-privilege-policy.ts";
+import { bucketArn, objectsArn, RESULT_PREFIXES, WORKGROUPS, workgroupArn } from "./naming.ts";
+
+/**
+ * Permissions several functions share, defined once so they cannot drift apart: running Athena
+ * queries in the facilitator workgroup (and handling its results), and using the data key only
+ * through S3.
+ */
+export function facilitatorQueryPermissions(): Permission[] {
+  return [
+    {
+      sid: "RunQueries",
+      actions: [
+        "athena:StartQueryExecution",
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:StopQueryExecution",
+        "athena:GetWorkGroup",
+      ],
+      resources: [workgroupArn(WORKGROUPS.facilitator)],
+    },
+    {
+      sid: "ListOwnQueryResults",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn("athena-results")],
+      conditions: { StringLike: { "s3:prefix": [`${RESULT_PREFIXES.facilitator}*`] } },
+    },
+    {
+      sid: "WriteQueryResults",
+      actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      resources: [objectsArn("athena-results", RESULT_PREFIXES.facilitator)],
+      wildcardReason:
+        "Athena names result objects per query execution id under the workgroup's result prefix",
+    },
+  ];
+}
+
+export function dataKeyThroughS3(dataKey: kms.IKey): Permission {
+  return {
+    sid: "UseDataKeyThroughS3",
+    actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+    resources: [dataKey.keyArn],
+    conditions: { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` } },
+  };
+}
