@@ -83,6 +83,7 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
         database: athena.ATHENA_CURATED_DATABASE,
       });
     },
+    canMail: mailEnv.safeParse(env).success,
     async mailer() {
       const { SESv2Client } = await import("@aws-sdk/client-sesv2");
       const { createSesMailer } = await import("./adapters/aws/ses-mailer.ts");

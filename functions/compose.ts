@@ -38,6 +38,8 @@ export interface Runtime {
   readonly aggregates?: { database: string; bucket: string };
   /** Sends mail: locally into the outbox folder (and SMTP when configured), on AWS through SES. */
   mailer(): Promise<Mailer>;
+  /** Whether mail is configured (locally always: the outbox; on AWS when SES is configured). */
+  readonly canMail: boolean;
 }
 
 /**
@@ -110,6 +112,7 @@ export function createRuntime(
         );
       return parsed.data;
     },
+    canMail: true,
     async mailer() {
       const { createOutboxMailer } = await import("./adapters/local/outbox-mailer.ts");
       const mail = config.mail ?? { from: "vbm-monitor@example.org" };

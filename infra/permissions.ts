@@ -1,7 +1,14 @@
 import { Aws } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type { Permission } from "./constructs/least-privilege-policy.ts";
-import { bucketArn, objectsArn, RESULT_PREFIXES, WORKGROUPS, workgroupArn } from "./naming.ts";
+import {
+  bucketArn,
+  objectsArn,
+  RESULT_PREFIXES,
+  SES_CONFIGURATION_SET,
+  WORKGROUPS,
+  workgroupArn,
+} from "./naming.ts";
 
 /**
  * Permissions several functions share, defined once so they cannot drift apart: running Athena
@@ -44,4 +51,23 @@ export function dataKeyThroughS3(dataKey: kms.IKey): Permission {
     resources: [dataKey.keyArn],
     conditions: { StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` } },
   };
+}
+
+/** Sending mail only from the one verified SES identity, through the monitor's configuration set. */
+export function sendMailFromIdentity(sesIdentity: string): Permission {
+  return {
+    sid: "SendFromTheVerifiedIdentityOnly",
+    actions: ["ses:SendEmail", "ses:SendRawEmail"],
+    resources: [
+      `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${sesIdentity}`,
+      `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${SES_CONFIGURATION_SET}`,
+    ],
+  };
+}
+
+/** Location names and recipients for a function's environment (no principals or external ids). */
+export function locationsJson(
+  locations: readonly { code: string; name: string; emails: readonly string[] }[],
+): string {
+  return JSON.stringify(locations.map(({ code, name, emails }) => ({ code, name, emails })));
 }

@@ -1,6 +1,6 @@
 import type { FiguresModel } from "../../schemas/figures.ts";
-import type { ValidationReport } from "../../schemas/report.ts";
-import { verdictText } from "../core/receipt.ts";
+
+export { formatReport } from "../reports/validation-text.ts";
 
 /** Minutes as `h:mm` (as the national reports write durations). */
 export function hmm(minutes: number): string {
@@ -10,40 +10,6 @@ export function hmm(minutes: number): string {
 
 const pct = (share: number) => `${(share * 100).toFixed(1).replace(".", ",")}%`;
 const num = (n: number, digits = 1) => n.toFixed(digits).replace(".", ",");
-
-/** A validation report as plain Dutch text for the terminal. */
-export function formatReport(report: ValidationReport): string {
-  const lines: string[] = [];
-  lines.push(verdictText(report));
-  const f = report.file;
-  const enc = f.format === "csv" ? `, ${f.encoding ?? "?"}, scheidingsteken "${f.delimiter ?? "?"}"` : "";
-  lines.push(
-    `Bestand: ${f.name} (${f.format}${enc}), ${report.stats.rows} rijen gelezen${report.codebookVersion ? `, gecontroleerd met codeboek ${report.codebookVersion}` : ""}.`,
-  );
-  if (report.summary.length > 0) {
-    lines.push("");
-    lines.push("Samenvatting:");
-    for (const s of report.summary)
-      lines.push(
-        `  ${s.severity === "error" ? "FOUT     " : "OPMERKING"} ${s.title}: ${s.count}× (${s.code})`,
-      );
-    lines.push("");
-    lines.push("Details:");
-    for (const x of report.findings) {
-      const where = [x.row ? `rij ${x.row}` : null, x.column ? `kolom "${x.column}"` : null]
-        .filter(Boolean)
-        .join(", ");
-      lines.push(
-        `  - ${x.severity === "error" ? "FOUT" : "opmerking"}${where ? ` (${where})` : ""}: ${x.message}`,
-      );
-    }
-    if (report.truncated)
-      lines.push(
-        `  … per soort fout tonen we de eerste ${report.examplesPerCode}; de aantallen in de samenvatting zijn volledig.`,
-      );
-  }
-  return lines.join("\n");
-}
 
 /** The figures model as a short Dutch summary for the terminal. */
 export function formatFigures(m: FiguresModel): string {

@@ -1,6 +1,7 @@
 import middy from "@middy/core";
 import { createRuntimeFromEnv, type Runtime } from "../compose.ts";
 import { ingestDropZoneObject } from "../core/ingest.ts";
+import { mailReceipt } from "../core/receipt-mail.ts";
 import type { ObjectStore } from "../ports.ts";
 import { InvalidEventError, s3ObjectCreatedEvent } from "./events.ts";
 
@@ -53,6 +54,7 @@ export function createIngestHandler(getRuntime: () => Promise<Runtime>) {
       const runtime = await getRuntime();
       const { object } = parsed.data.detail;
       const key = await resolveKey(runtime.store, object.key);
+      const locations = await runtime.loadLocations();
       const outcome = await ingestDropZoneObject(
         runtime.ports,
         {
@@ -61,8 +63,12 @@ export function createIngestHandler(getRuntime: () => Promise<Runtime>) {
           version: object["version-id"] ?? `${object.etag ?? ""}:${object.sequencer ?? ""}`,
           receivedAt: new Date(parsed.data.time),
         },
-        { locations: (await runtime.loadLocations()).map((l) => l.code) },
+        { locations: locations.map((l) => l.code) },
       );
+      // The verdict goes to the location by e-mail, once per attempt (also when a re-delivered
+      // event finds the delivery already processed but its mail not yet sent).
+      if (runtime.canMail && outcome.kind === "delivery")
+        await mailReceipt({ store: runtime.store, mailer: () => runtime.mailer(), locations }, outcome.entry);
       return {
         status: outcome.status,
         attemptId: outcome.entry.attempt_id,

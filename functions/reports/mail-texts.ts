@@ -144,3 +144,31 @@ export function nationalReportMail(args: { from: string; to: string }): MailText
     ["De rapportage vindt u als pdf in de bijlage."],
   ]);
 }
+
+/**
+ * The verdict on a delivery, for the location that delivered it: accepted (with its warnings) or
+ * rejected (with what to fix). `details` is the validation report as plain text; it may show the
+ * location's own values and only ever goes to that location. The subject holds no values.
+ */
+export function receiptMail(args: {
+  locationName: string;
+  quarter: string;
+  accepted: boolean;
+  verdict: string;
+  details: string;
+}): MailText {
+  const { locationName, quarter, accepted, verdict, details } = args;
+  const label = quarterLabel(quarter);
+  const subject = `Levering ${quarter} ${accepted ? "ontvangen" : "afgewezen"} – ${locationName}`;
+  return compose(subject, [
+    ["Beste contactpersoon registratie,"],
+    [`Uw levering van vrijheidsbeperkende maatregelen over ${label} is verwerkt.`],
+    [verdict],
+    accepted
+      ? ["Het volledige rapport staat hieronder en als bijlage (rapport.json)."]
+      : [
+          "Hieronder staat per fout wat er mis is en hoe u het verbetert. Lever daarna het hele bestand opnieuw.",
+        ],
+    [{ code: details }],
+  ]);
+}

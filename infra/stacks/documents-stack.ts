@@ -1,11 +1,10 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
-import * as ses from "aws-cdk-lib/aws-ses";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -25,7 +24,7 @@ import {
   SES_CONFIGURATION_SET,
   WORKGROUPS,
 } from "../naming.ts";
-import { dataKeyThroughS3, facilitatorQueryPermissions } from "../permissions.ts";
+import { dataKeyThroughS3, facilitatorQueryPermissions, sendMailFromIdentity } from "../permissions.ts";
 
 export interface DocumentsStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -37,22 +36,17 @@ export interface DocumentsStackProps extends StackProps {
  * The documents people act on: a schedule that sends every location its quarterly factsheet
  * (or a reminder) through SES, and the national report function the facilitator invokes.
  * Both read the figures through Athena like the facilitator does, read a location's receipt
- * (for its own signals) and may send mail only from the one verified SES identity.
+ * (for its own signals) and may send mail only from the one verified SES identity (the SES
+ * configuration set lives in the pipeline stack: the ingest mails receipts too).
  */
 export class DocumentsStack extends Stack {
   readonly sendFactsheets: PipelineFunction;
   readonly nationalReport: PipelineFunction;
   readonly schedule: events.Rule;
-  readonly configurationSet: ses.ConfigurationSet;
 
   constructor(scope: Construct, id: string, props: DocumentsStackProps) {
     super(scope, id, props);
     const { config, dataKey } = props;
-
-    this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
-      configurationSetName: SES_CONFIGURATION_SET,
-      reputationMetrics: true,
-    });
 
     const deadLetterQueue = new sqs.Queue(this, "DocumentsDeadLetterQueue", {
       encryption: sqs.QueueEncryption.KMS,
@@ -80,8 +74,6 @@ export class DocumentsStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(alarmAction);
 
-    const sesIdentityArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${config.sesIdentity}`;
-    const configurationSetArn = `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${SES_CONFIGURATION_SET}`;
     const permissions: Permission[] = [
       ...facilitatorQueryPermissions(),
       {
@@ -132,11 +124,7 @@ export class DocumentsStack extends Stack {
           "factsheets, reports and sent-mail records are stored per quarter and location under documents/",
       },
       dataKeyThroughS3(dataKey),
-      {
-        sid: "SendFromTheVerifiedIdentityOnly",
-        actions: ["ses:SendEmail", "ses:SendRawEmail"],
-        resources: [sesIdentityArn, configurationSetArn],
-      },
+      sendMailFromIdentity(config.sesIdentity),
     ];
 
     const environment = {

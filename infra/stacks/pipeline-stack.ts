@@ -7,6 +7,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
+import * as ses from "aws-cdk-lib/aws-ses";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -24,9 +25,15 @@ import {
   glueDatabaseArn,
   glueTableArn,
   objectsArn,
+  SES_CONFIGURATION_SET,
   WORKGROUPS,
 } from "../naming.ts";
-import { dataKeyThroughS3, facilitatorQueryPermissions } from "../permissions.ts";
+import {
+  dataKeyThroughS3,
+  facilitatorQueryPermissions,
+  locationsJson,
+  sendMailFromIdentity,
+} from "../permissions.ts";
 
 export interface PipelineStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -44,6 +51,7 @@ export class PipelineStack extends Stack {
   readonly ingestDeadLetterQueue: sqs.Queue;
   readonly materialiseDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
+  readonly configurationSet: ses.ConfigurationSet;
   readonly dropZoneRule: events.Rule;
   readonly materialiseSchedule: events.Rule;
 
@@ -58,6 +66,13 @@ export class PipelineStack extends Stack {
       CURATED_BUCKET: bucketName("curated"),
       REPORTS_BUCKET: bucketName("reports"),
     };
+
+    // Mail (receipts from the ingest; factsheets and reports from the documents stack) goes
+    // through this configuration set, so SES events and reputation are tracked in one place.
+    this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
+      configurationSetName: SES_CONFIGURATION_SET,
+      reputationMetrics: true,
+    });
 
     this.alarmTopic = new sns.Topic(this, "AlarmTopic", {
       displayName: "vbm-monitor alarms",
@@ -139,6 +154,12 @@ export class PipelineStack extends Stack {
         resources: [bucketArn("dropzone"), bucketArn("curated")],
       },
       {
+        sid: "MissingReceiptRecordsAre404",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("reports")],
+        conditions: { StringLike: { "s3:prefix": ["receipts/*"] } },
+      },
+      {
         sid: "WriteCuratedData",
         actions: ["s3:GetObject", "s3:PutObject"],
         resources: ["measures/", "delivery-log/", "occupancy/", "occupancy-log/"].map((p) =>
@@ -155,11 +176,13 @@ export class PipelineStack extends Stack {
           "rejected files are kept under <LOC>/<quarter>/<attempt id>/ or _unrouted/, any key of the quarantine bucket",
       },
       {
+        // Receipts are written, and read back to mail the verdict once (a record marks it sent).
         sid: "WriteReceipts",
-        actions: ["s3:PutObject"],
+        actions: ["s3:GetObject", "s3:PutObject"],
         resources: [objectsArn("reports", "receipts/")],
         wildcardReason: "receipts are written per location, quarter and attempt id under receipts/ only",
       },
+      sendMailFromIdentity(config.sesIdentity),
       {
         sid: "Pseudonymise",
         actions: ["kms:GenerateMac"],
@@ -184,6 +207,10 @@ export class PipelineStack extends Stack {
         PSEUDONYM_KEY_ID: pseudonymKey.keyArn,
         LOCATION_CODES: locationCodes,
         PSEUDONYM_CONCURRENCY: "8",
+        // The verdict of each delivery is mailed to the location (its upload role cannot read).
+        LOCATIONS_JSON: locationsJson(config.locations),
+        MAIL_FROM: config.mailFrom,
+        SES_CONFIGURATION_SET,
       },
       permissions: ingestPermissions,
     });

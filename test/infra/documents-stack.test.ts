@@ -63,7 +63,7 @@ describe("documents stack", () => {
         "arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.org",
       ]);
     }
-    const sets = resourcesOf(documents, "AWS::SES::ConfigurationSet");
+    const sets = resourcesOf(built.template(built.stacks.pipeline), "AWS::SES::ConfigurationSet");
     expect(sets.map(([, s]) => props(s).Name)).toEqual(["vbm-monitor"]);
   });
 

@@ -1,6 +1,6 @@
 import type { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { athenaEnv, ingestEnv, parseEnv, storageEnv } from "../../functions/config.ts";
+import { athenaEnv, ingestEnv, mailEnv, parseEnv, storageEnv } from "../../functions/config.ts";
 import {
   asList,
   type BuiltApp,
@@ -87,7 +87,7 @@ describe("functions", () => {
 
   it("give ingest exactly the variables of ingestEnv (+ VBM_MODE), valid for that schema", () => {
     const env = (props(fn("vbm-ingest")[1]).Environment as { Variables: Json }).Variables;
-    expect(Object.keys(env).sort()).toEqual(envNames([ingestEnv]));
+    expect(Object.keys(env).sort()).toEqual([...envNames([ingestEnv, mailEnv]), "LOCATIONS_JSON"].sort());
     expect(env.VBM_MODE).toBe("aws");
     const parsed = parseEnv(ingestEnv, {
       AWS_REGION: "eu-central-1",
@@ -232,6 +232,8 @@ describe("function permissions", () => {
         "s3:ListBucket",
         "s3:PutObject",
         "kms:GenerateMac",
+        "ses:SendEmail",
+        "ses:SendRawEmail",
         "kms:Decrypt",
         "kms:Encrypt",
         "kms:GenerateDataKey",
@@ -256,8 +258,19 @@ describe("function permissions", () => {
       [
         "arn:<AWS::Partition>:s3:::vbm-curated-<AWS::AccountId>-<AWS::Region>",
         "arn:<AWS::Partition>:s3:::vbm-dropzone-<AWS::AccountId>-<AWS::Region>",
+        "arn:<AWS::Partition>:s3:::vbm-reports-<AWS::AccountId>-<AWS::Region>",
       ].sort(),
     );
+    // The receipts it reads back (to mail the verdict once) are the only reports it can read.
+    expect(actions.get("s3:GetObject")?.filter((r) => r.includes("vbm-reports-"))).toEqual([
+      "arn:<AWS::Partition>:s3:::vbm-reports-<AWS::AccountId>-<AWS::Region>/receipts/*",
+    ]);
+    expect(
+      actions
+        .get("ses:SendEmail")
+        ?.map((r) => r.replace(/^.*:(identity|configuration-set)\//, "$1/"))
+        .sort(),
+    ).toEqual(["configuration-set/vbm-monitor", "identity/example.org"]);
     expect(actions.get("kms:GenerateMac")?.[0]).toMatch(/PseudonymKey/);
     expect(actions.get("xray:PutTraceSegments")).toEqual(["*"]);
   });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../../../functions/compose.ts";
@@ -94,5 +96,41 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
     await expect(handler({ source: "aws.s3", "detail-type": "Object Deleted" }, context)).rejects.toThrow(
       /not an S3 Object Created event/,
     );
+  });
+
+  it("mails the verdict to the location once: accepted with its report, rejected with what to fix", async () => {
+    const { runtime, handler } = setup();
+    await runtime.store.put(
+      "config",
+      "locations.json",
+      new TextEncoder().encode(
+        JSON.stringify([{ code: "AB", name: "De Eik", emails: ["registratie@eik.example"] }]),
+      ),
+    );
+    const outbox = () =>
+      readdirSync(join(runtime.places.dataDir, "outbox")).filter((f) => f.endsWith(".eml"));
+    await runtime.store.put("dropzone", "AB/2023-Q1/all/good.csv", csvBytes(rows));
+    await handler(event("AB/2023-Q1/all/good.csv", "g1"), context);
+    await handler(event("AB/2023-Q1/all/good.csv", "g1"), context);
+    expect(outbox()).toHaveLength(1);
+    await runtime.store.put(
+      "dropzone",
+      "AB/2023-Q1/all/bad.csv",
+      csvBytes([["AB0001", "31.02.2023", "14:00", "", "", "", "3", ""]]),
+    );
+    const rejected = await handler(event("AB/2023-Q1/all/bad.csv", "b1"), context);
+    expect(rejected.status).toBe("rejected");
+    const mails = outbox()
+      .sort()
+      .map((f) => readFileSync(join(runtime.places.dataDir, "outbox", f), "utf8"));
+    expect(mails).toHaveLength(2);
+    const [accepted, refused] = [
+      mails.find((m) => m.includes("rapport.json") && !m.includes("31.02.2023")),
+      mails.find((m) => m.includes("31.02.2023")),
+    ];
+    expect(accepted).toMatch(/^To: registratie@eik\.example/m);
+    expect(accepted).toContain("rapport.json");
+    expect(refused).toBeDefined();
+    expect(refused).toMatch(/Rij 2/);
   });
 });

@@ -1,0 +1,36 @@
+import type { ValidationReport } from "../../schemas/report.ts";
+import { verdictText } from "../core/receipt.ts";
+
+/** A validation report as plain Dutch text (terminal, e-mail). */
+export function formatReport(report: ValidationReport): string {
+  const lines: string[] = [];
+  lines.push(verdictText(report));
+  const f = report.file;
+  const enc = f.format === "csv" ? `, ${f.encoding ?? "?"}, scheidingsteken "${f.delimiter ?? "?"}"` : "";
+  lines.push(
+    `Bestand: ${f.name} (${f.format}${enc}), ${report.stats.rows} rijen gelezen${report.codebookVersion ? `, gecontroleerd met codeboek ${report.codebookVersion}` : ""}.`,
+  );
+  if (report.summary.length > 0) {
+    lines.push("");
+    lines.push("Samenvatting:");
+    for (const s of report.summary)
+      lines.push(
+        `  ${s.severity === "error" ? "FOUT     " : "OPMERKING"} ${s.title}: ${s.count}× (${s.code})`,
+      );
+    lines.push("");
+    lines.push("Details:");
+    for (const x of report.findings) {
+      const where = [x.row ? `rij ${x.row}` : null, x.column ? `kolom "${x.column}"` : null]
+        .filter(Boolean)
+        .join(", ");
+      lines.push(
+        `  - ${x.severity === "error" ? "FOUT" : "opmerking"}${where ? ` (${where})` : ""}: ${x.message}`,
+      );
+    }
+    if (report.truncated)
+      lines.push(
+        `  … per soort fout tonen we de eerste ${report.examplesPerCode}; de aantallen in de samenvatting zijn volledig.`,
+      );
+  }
+  return lines.join("\n");
+}
