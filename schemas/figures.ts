@@ -38,6 +38,10 @@ export const figuresModel = z.object({
   seclusionByRoom: z.array(z.object({ room: z.string(), label: z.string(), locked: z.boolean(), count })),
   /** 24 entries, hour 0..23. */
   byStartHour: z.array(z.object({ hour: z.number().int().min(0).max(23), count })),
+  /** Per category of the codebook (its order) 24 entries, hour 0..23: start time per main group. */
+  byStartHourCategory: z
+    .array(z.object({ hour: z.number().int().min(0).max(23), category: z.string(), count }))
+    .optional(),
   /** Per type with at least one measure with an end: exact median (mean of the middle two for even n). */
   duration: z.array(
     z.object({

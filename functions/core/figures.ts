@@ -45,6 +45,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     frequencyRows,
     rateRows,
     qualityRows,
+    hourCategoryRows,
   ] = await Promise.all([
     run("delivery_status"),
     run("totals"),
@@ -57,6 +58,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     run("youth_frequency"),
     run("rates"),
     run("data_quality"),
+    run("by_start_hour_category"),
   ]);
 
   const totals = totalsRows[0];
@@ -146,6 +148,20 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     count: hourCounts.get(String(hour)) ?? 0,
   }));
 
+  // Per hour and category, zero-filled for every category of the codebook (in its order).
+  const hourCategoryCounts = countMap(
+    hourCategoryRows,
+    "n",
+    (r) => `${int(r, "start_hour")}|${String(r.category)}`,
+  );
+  const byStartHourCategory = codebook.categories.flatMap((c) =>
+    Array.from({ length: 24 }, (_, hour) => ({
+      hour,
+      category: c.id,
+      count: hourCategoryCounts.get(`${hour}|${c.id}`) ?? 0,
+    })),
+  );
+
   const duration = durationRows.map((r) => {
     const code = int(r, "type_code");
     return {
@@ -213,6 +229,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     byType,
     seclusionByRoom,
     byStartHour,
+    byStartHourCategory,
     duration,
     carePlan,
     youthFrequency,

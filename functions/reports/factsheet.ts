@@ -14,6 +14,7 @@ import { type Block, type KeyFigure, type ReportDocument, toHtml, toText } from 
 import {
   carePlanChart,
   distributionChart,
+  lineChart,
   monthChart,
   seclusionRoomChart,
   startHourChart,
@@ -302,6 +303,45 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       muted: true,
       text: "Alle typen samen, naar het uur waarop de maatregel begon.",
     });
+
+    // Start time per main group: the (up to) three categories with the most measures here.
+    const perGroup = cur.byStartHourCategory ?? [];
+    const mainGroups = cur.byCategory
+      .filter((c) => c.count > 0)
+      .sort((a, b) => b.count - a.count)
+      .slice(0, 3);
+    if (perGroup.length > 0 && mainGroups.length > 1) {
+      const hours = Array.from({ length: 24 }, (_, h) => h);
+      const countAt = (category: string, hour: number) =>
+        perGroup.find((e) => e.category === category && e.hour === hour)?.count ?? 0;
+      blocks.push({
+        kind: "chart",
+        chart: await lineChart({
+          id: "fs-hours-groups",
+          description: "Aantal maatregelen per uur van de starttijd, per hoofdgroep (de drie grootste).",
+          categories: hours.map(String),
+          series: mainGroups.map((g) => ({
+            name: g.label,
+            values: hours.map((h) => countAt(g.category, h)),
+            labels: hours.map(() => ""),
+          })),
+          valueTitle: "Aantal maatregelen",
+          height: 200,
+        }),
+        data: {
+          headers: ["Uur", ...mainGroups.map((g) => g.label)],
+          rows: hours.map((h) => [
+            `${h}:00–${h}:59`,
+            ...mainGroups.map((g) => formatCount(countAt(g.category, h))),
+          ]),
+        },
+      });
+      blocks.push({
+        kind: "paragraph",
+        muted: true,
+        text: "Per hoofdgroep: de lijnen tonen het uur waarop de maatregelen van de drie grootste groepen begonnen.",
+      });
+    }
 
     // ---- Youth frequency -----------------------------------------------------------------
     const bands = youthBands(cur.youthFrequency);

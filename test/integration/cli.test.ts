@@ -144,6 +144,16 @@ describe("vbm-monitor CLI end to end", () => {
       expect(got?.max).toBe(Math.max(...ds));
     }
     expect(m.duration.find((d) => d.type === 15)).toBeUndefined();
+    // Start hour per category: zero-filled, and per hour the categories add up to all types.
+    expect(m.byStartHourCategory).toHaveLength(6 * 24);
+    for (const h of m.byStartHour)
+      expect(
+        (m.byStartHourCategory ?? []).filter((e) => e.hour === h.hour).reduce((a, e) => a + e.count, 0),
+      ).toBe(h.count);
+    const hourOf = (r: string[]) => Number(r[2]?.slice(0, 2));
+    expect(
+      m.byStartHourCategory?.find((e) => e.hour === 10 && e.category === "gedwongen_afzonderen")?.count,
+    ).toBe(all.filter((r) => hourOf(r) === 10 && ["6", "7", "10", "11"].includes(r[6] as string)).length);
     // youth frequency
     const perYouth = new Map<string, number>();
     for (const r of all) perYouth.set(r[0] as string, (perYouth.get(r[0] as string) ?? 0) + 1);

@@ -193,6 +193,25 @@ describe("factsheet", () => {
     expect(read.pages.join(" ")).toContain("nullevering");
   });
 
+  it("shows the start time per main group when the model has it, with the numbers of the model", async () => {
+    const base = factsheetInput();
+    const groups = [...base.current.byCategory].sort((a, b) => b.count - a.count).slice(0, 3);
+    // Put every measure of each main group at one hour (the group's index + 8), so the table is known.
+    const byStartHourCategory = base.current.byCategory.flatMap((c) =>
+      Array.from({ length: 24 }, (_, hour) => {
+        const g = groups.findIndex((x) => x.category === c.category);
+        return { hour, category: c.category, count: g >= 0 && hour === g + 8 ? c.count : 0 };
+      }),
+    );
+    const r = await renderFactsheet({ ...base, current: { ...base.current, byStartHourCategory } });
+    const text = flat(r.text);
+    expect(text).toContain("Per hoofdgroep");
+    for (const g of groups) expect(text).toContain(g.label);
+    expect((r.html.match(/<svg/g) ?? []).length).toBeGreaterThan(
+      ((await renderFactsheet(base)).html.match(/<svg/g) ?? []).length,
+    );
+  });
+
   describe("visual check", () => {
     const pdftoppm = hasPdftoppm();
     let dirs: string[] = [];

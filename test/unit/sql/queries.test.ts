@@ -7,6 +7,7 @@ import { bindParams, loadQuery, queryHash, queryNames, queryParams } from "../..
 const expected = [
   "by_month",
   "by_start_hour",
+  "by_start_hour_category",
   "by_type",
   "care_plan",
   "data_quality",
