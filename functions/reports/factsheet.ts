@@ -10,6 +10,7 @@ import { codebookFor } from "../../schemas/codebook.ts";
 import type { FactsheetInput } from "../../schemas/documents.ts";
 import type { FiguresModel } from "../../schemas/figures.ts";
 import { previousQuarter, quarterBounds } from "../../schemas/quarter.ts";
+import { protectFigures } from "../core/disclosure.ts";
 import { type Block, type KeyFigure, type ReportDocument, toHtml, toText } from "./blocks.ts";
 import {
   carePlanChart,
@@ -67,6 +68,9 @@ function statusWords(d: { status: Status; rows: number }): string {
 /** The factsheet as blocks (shared by PDF, HTML and text). */
 export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocument> {
   const { current: cur, previous: prev, national: nat, location, quarter, signals } = input;
+  // National figures leave the national view here too: compare with them after disclosure
+  // control, so a small national count (and the share it gives away) is shown as "–".
+  const natP = protectFigures(nat);
   const delivery = deliveryOf(cur, location.code, quarter);
   const seclusionOnly = delivery.status === "seclusion";
   const zero = delivery.status !== "missing" && cur.total === 0;
@@ -222,13 +226,16 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       );
       const secl = (m: FiguresModel) => m.byType.filter((t) => seclusionTypes.has(t.type));
       const locTotal = secl(cur).reduce((a, t) => a + t.count, 0);
-      const natTotal = secl(nat).reduce((a, t) => a + t.count, 0);
+      const seclusionCategory = codebookFor(quarterBounds(quarter).first).types.find(
+        (t) => t.seclusion,
+      )?.category;
+      const natTotal = natP.byCategory.find((c) => c.category === seclusionCategory)?.count.value ?? null;
       const rows = secl(cur).map((t) => {
-        const n = nat.byType.find((x) => x.type === t.type);
+        const n = natP.byType.find((x) => x.type === t.type)?.count.value ?? null;
         return {
           label: `${t.type}. ${t.label}`,
           loc: locTotal > 0 ? t.count / locTotal : null,
-          nat: n && natTotal > 0 ? n.count / natTotal : null,
+          nat: n !== null && natTotal ? n / natTotal : null,
         };
       });
       blocks.push(await distributionBlock("fs-types", "de soorten afzonderen", rows, "Type"));
@@ -236,7 +243,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       const cats = cur.byCategory.map((c) => ({
         label: c.label,
         loc: c.share,
-        nat: nat.byCategory.find((n) => n.category === c.category)?.share ?? null,
+        nat: natP.byCategory.find((n) => n.category === c.category)?.share ?? null,
       }));
       blocks.push({ kind: "subheading", text: "Per categorie" });
       blocks.push(await distributionBlock("fs-categories", "de zes categorieën", cats, "Categorie"));
@@ -244,7 +251,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
         .map((t) => ({
           label: `${t.type}. ${t.label}`,
           loc: t.share,
-          nat: nat.byType.find((n) => n.type === t.type)?.share ?? null,
+          nat: natP.byType.find((n) => n.type === t.type)?.share ?? null,
           used: t.count > 0 || (nat.byType.find((n) => n.type === t.type)?.count ?? 0) > 0,
         }))
         .filter((t) => t.used);
@@ -253,7 +260,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       blocks.push({
         kind: "paragraph",
         muted: true,
-        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek.",
+        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek. Een landelijk aandeel dat op minder dan 5 maatregelen berust, tonen we niet (–): zo is niemand te herkennen.",
       });
     }
 

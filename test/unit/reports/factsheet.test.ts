@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { protectFigures } from "../../../functions/core/disclosure.ts";
 import { toHtml, toText } from "../../../functions/reports/blocks.ts";
 import {
   buildFactsheet,
@@ -88,9 +89,14 @@ describe("factsheet", () => {
       "Niet op slot",
     ])
       expect(all).toContain(s);
-    // Shares of the location and the nation, from the model.
-    for (const c of [...input.current.byCategory, ...input.national.byCategory])
-      expect(all).toContain(formatShare(c.share));
+    // Shares of the location from the model; national shares after disclosure control (a share
+    // resting on fewer than 5 measures is not shown).
+    for (const c of input.current.byCategory) expect(all).toContain(formatShare(c.share));
+    const national = protectFigures(input.national);
+    expect(national.byCategory.some((c) => c.share === null)).toBe(true);
+    for (const c of national.byCategory) if (c.share !== null) expect(all).toContain(formatShare(c.share));
+    const hidden = input.national.byCategory.find((c) => c.count > 0 && c.count < 5);
+    if (hidden) expect(all).not.toContain(` ${formatShare(hidden.share)}`);
   });
 
   it("embeds DejaVu Sans (regular and bold) and uses no standard PDF font", () => {
