@@ -19,7 +19,7 @@ import type { Ports, Pseudonymiser } from "./ports.ts";
 export function createAwsRuntime(env: Record<string, string | undefined>): Runtime {
   const storage = parseEnv(storageEnv, env);
   const region = storage.AWS_REGION;
-  const hasAthena = athenaEnv.safeParse(env).success;
+  const athena = athenaEnv.safeParse(env);
   const store = createS3Store({
     client: new S3Client({ region }),
     buckets: {
@@ -76,11 +76,11 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
     },
     store,
     async openQueryEngine() {
-      const athena = parseEnv(athenaEnv, env);
+      const config = parseEnv(athenaEnv, env);
       return createAthenaEngine({
         client: new AthenaClient({ region }),
-        workGroup: athena.ATHENA_WORKGROUP,
-        database: athena.ATHENA_CURATED_DATABASE,
+        workGroup: config.ATHENA_WORKGROUP,
+        database: config.ATHENA_CURATED_DATABASE,
       });
     },
     canMail: mailEnv.safeParse(env).success,
@@ -106,11 +106,11 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
       receipts: `${s3(storage.REPORTS_BUCKET)}/receipts`,
       logFile: "CloudWatch Logs",
     },
-    ...(hasAthena
+    ...(athena.success
       ? {
           aggregates: {
-            database: parseEnv(athenaEnv, env).ATHENA_AGGREGATES_DATABASE,
-            bucket: parseEnv(athenaEnv, env).AGGREGATES_BUCKET,
+            database: athena.data.ATHENA_AGGREGATES_DATABASE,
+            bucket: athena.data.AGGREGATES_BUCKET,
           },
         }
       : {}),

@@ -80,13 +80,19 @@ function figures(
 }
 
 /** Everything a location's factsheet shows; null when the location has no accepted delivery. */
-export async function factsheetInput(deps: DocumentDeps, location: LocationConfig, quarter: string) {
+export async function factsheetInput(
+  deps: DocumentDeps,
+  location: LocationConfig,
+  quarter: string,
+  /** The national figures of the quarter, when the caller shares them (one query for all locations). */
+  nationalFigures?: () => Promise<FiguresModel>,
+) {
   const delivery = await acceptedDelivery(deps.store, location.code, quarter);
   if (!delivery) return null;
   const prevQuarter = previousQuarter(quarter);
   const [current, national, prevDelivery] = await Promise.all([
     figures(deps, quarter, quarter, location.code),
-    figures(deps, quarter, quarter, null),
+    nationalFigures ? nationalFigures() : figures(deps, quarter, quarter, null),
     acceptedDelivery(deps.store, location.code, prevQuarter),
   ]);
   const previous = prevDelivery ? await figures(deps, prevQuarter, prevQuarter, location.code) : null;
@@ -119,9 +125,9 @@ export async function makeFactsheet(
   deps: DocumentDeps,
   location: LocationConfig,
   quarter: string,
-  opts: { send: boolean },
+  opts: { send: boolean; national?: () => Promise<FiguresModel> },
 ): Promise<FactsheetOutcome> {
-  const input = await factsheetInput(deps, location, quarter);
+  const input = await factsheetInput(deps, location, quarter, opts.national);
   const base = { location: location.code, quarter };
   if (!input) {
     if (!opts.send) return { ...base, status: "no-delivery", pdfKey: null };
@@ -179,7 +185,14 @@ function requireMailer(deps: DocumentDeps): Mailer {
 
 export async function makeFactsheets(deps: DocumentDeps, quarter: string, opts: { send: boolean }) {
   const out: FactsheetOutcome[] = [];
-  for (const location of deps.locations) out.push(await makeFactsheet(deps, location, quarter, opts));
+  // The national comparison is the same for every location: query it once, and only if needed.
+  let national: Promise<FiguresModel> | undefined;
+  const nationalOnce = () => {
+    national ??= figures(deps, quarter, quarter, null);
+    return national;
+  };
+  for (const location of deps.locations)
+    out.push(await makeFactsheet(deps, location, quarter, { ...opts, national: nationalOnce }));
   return out;
 }
 
