@@ -1,14 +1,13 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { InfraConfig } from "../config.ts";
+import { alarmOnErrors, deadLetterQueue as failureQueue } from "../constructs/failure-alarms.ts";
 import type { Permission } from "../constructs/least-privilege-policy.ts";
 import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
@@ -48,31 +47,14 @@ export class DocumentsStack extends Stack {
     super(scope, id, props);
     const { config, dataKey } = props;
 
-    const deadLetterQueue = new sqs.Queue(this, "DocumentsDeadLetterQueue", {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: dataKey,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(deadLetterQueue.node.defaultChild as sqs.CfnQueue).acknowledge({
-      id: "AwsSolutions-SQS3",
-      reason:
-        "This queue is itself the dead-letter queue of the document functions; a dead-letter queue of it would only move the same failure records once more.",
-    });
     const alarmAction = new cwActions.SnsAction(props.alarmTopic);
-    new cloudwatch.Alarm(this, "DocumentsDeadLetterQueueNotEmpty", {
-      alarmDescription: "A factsheet or report run failed: inspect the dead-letter queue",
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: "Maximum",
-      }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    const deadLetterQueue = failureQueue(
+      this,
+      "DocumentsDeadLetterQueue",
+      "factsheet and report runs that failed",
+      dataKey,
+      alarmAction,
+    );
 
     const permissions: Permission[] = [
       ...facilitatorQueryPermissions(),
@@ -187,14 +169,14 @@ export class DocumentsStack extends Stack {
       ["SendFactsheetsErrors", this.sendFactsheets],
       ["NationalReportErrors", this.nationalReport],
     ] as const)
-      new cloudwatch.Alarm(this, id, {
-        alarmDescription: `${fn.function.node.id}: a run failed`,
-        metric: fn.function.metricErrors({ period: Duration.minutes(15), statistic: "Sum" }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: 0,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
+      alarmOnErrors(
+        this,
+        id,
+        fn.function,
+        `${fn.function.node.id}: a run failed`,
+        Duration.minutes(15),
+        alarmAction,
+      );
 
     new CfnOutput(this, "NationalReportFunctionName", { value: this.nationalReport.function.functionName });
   }

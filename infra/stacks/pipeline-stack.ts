@@ -1,5 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -10,9 +9,10 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import type { InfraConfig } from "../config.ts";
+import { alarmOnErrors, deadLetterQueue as failureQueue } from "../constructs/failure-alarms.ts";
 import type { Permission } from "../constructs/least-privilege-policy.ts";
 import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
@@ -97,32 +97,7 @@ export class PipelineStack extends Stack {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     const alarmAction = new cwActions.SnsAction(this.alarmTopic);
 
-    const deadLetterQueue = (id: string, what: string) => {
-      const queue = new sqs.Queue(this, id, {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: dataKey,
-        dataKeyReuse: Duration.hours(1),
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      Validations.of(queue.node.defaultChild as sqs.CfnQueue).acknowledge({
-        id: "AwsSolutions-SQS3",
-        reason: `This queue is itself the dead-letter queue (${what}); a dead-letter queue of a dead-letter queue would only move the same messages once more.`,
-      });
-      new cloudwatch.Alarm(this, `${id}NotEmpty`, {
-        alarmDescription: `${what}: at least one message is waiting; inspect and redrive it`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: "Maximum",
-        }),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        threshold: 0,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(alarmAction);
-      return queue;
-    };
+    const deadLetterQueue = (id: string, what: string) => failureQueue(this, id, what, dataKey, alarmAction);
     this.ingestDeadLetterQueue = deadLetterQueue(
       "IngestDeadLetterQueue",
       "drop-zone events the ingest could not process",
@@ -231,15 +206,14 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    const ingestErrors = new cloudwatch.Alarm(this, "IngestErrors", {
-      alarmDescription: "The ingest function failed (a system error, not a rejected file)",
-      metric: this.ingest.function.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    ingestErrors.addAlarmAction(alarmAction);
+    alarmOnErrors(
+      this,
+      "IngestErrors",
+      this.ingest.function,
+      "The ingest function failed (a system error, not a rejected file)",
+      Duration.minutes(5),
+      alarmAction,
+    );
 
     const materialisePermissions: Permission[] = [
       ...facilitatorQueryPermissions(),
@@ -329,14 +303,14 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    new cloudwatch.Alarm(this, "MaterialiseErrors", {
-      alarmDescription: "Materialising the IGJ aggregates failed",
-      metric: this.materialise.function.metricErrors({ period: Duration.minutes(15), statistic: "Sum" }),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(alarmAction);
+    alarmOnErrors(
+      this,
+      "MaterialiseErrors",
+      this.materialise.function,
+      "Materialising the IGJ aggregates failed",
+      Duration.minutes(15),
+      alarmAction,
+    );
 
     new CfnOutput(this, "IngestFunctionName", { value: this.ingest.function.functionName });
     new CfnOutput(this, "MaterialiseFunctionName", { value: this.materialise.function.functionName });
