@@ -3,6 +3,11 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import type { Permission } from "./constructs/least-privilege-policy.ts";
 import {
   bucketArn,
+  CURATED_TABLES,
+  DATABASES,
+  glueCatalogArn,
+  glueDatabaseArn,
+  glueTableArn,
   objectsArn,
   RESULT_PREFIXES,
   SES_CONFIGURATION_SET,
@@ -70,4 +75,35 @@ export function locationsJson(
   locations: readonly { code: string; name: string; emails: readonly string[] }[],
 ): string {
   return JSON.stringify(locations.map(({ code, name, emails }) => ({ code, name, emails })));
+}
+
+/**
+ * Reading the curated tables as the facilitator does (role and document functions alike): the
+ * catalog of `vbm_curated`, and the objects of the measures, delivery log and occupancy.
+ */
+export function readCuratedTables(): Permission[] {
+  return [
+    {
+      sid: "ReadCuratedCatalog",
+      actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
+      resources: [
+        glueCatalogArn(),
+        glueDatabaseArn(DATABASES.curated),
+        ...Object.values(CURATED_TABLES).map((t) => glueTableArn(DATABASES.curated, t)),
+      ],
+    },
+    {
+      sid: "ListCuratedTables",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn("curated")],
+      conditions: { StringLike: { "s3:prefix": ["measures/*", "delivery-log/*", "occupancy/*"] } },
+    },
+    {
+      sid: "ReadCuratedTables",
+      actions: ["s3:GetObject"],
+      resources: ["measures/", "delivery-log/", "occupancy/"].map((p) => objectsArn("curated", p)),
+      wildcardReason:
+        "the delivery log (delivery status) and the tables Athena reads are one object per location, quarter or attempt below these prefixes",
+    },
+  ];
 }

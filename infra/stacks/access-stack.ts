@@ -7,7 +7,6 @@ import type { InfraConfig } from "../config.ts";
 import { LeastPrivilegePolicy, type Permission } from "../constructs/least-privilege-policy.ts";
 import {
   bucketArn,
-  CURATED_TABLES,
   DATABASES,
   FUNCTIONS,
   glueCatalogArn,
@@ -18,6 +17,7 @@ import {
   WORKGROUPS,
   workgroupArn,
 } from "../naming.ts";
+import { readCuratedTables } from "../permissions.ts";
 
 export interface AccessStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -158,32 +158,11 @@ export class AccessStack extends Stack {
         },
         listWorkGroups,
         {
-          sid: "ReadCuratedCatalog",
-          actions: CATALOG_READ_ACTIONS,
-          resources: [
-            glueCatalogArn(),
-            glueDatabaseArn(DATABASES.curated),
-            ...Object.values(CURATED_TABLES).map((t) => glueTableArn(DATABASES.curated, t)),
-          ],
-        },
-        {
           sid: "LocateCuratedBucket",
           actions: ["s3:GetBucketLocation"],
           resources: [bucketArn("curated")],
         },
-        {
-          sid: "ListCuratedTables",
-          actions: ["s3:ListBucket"],
-          resources: [bucketArn("curated")],
-          conditions: { StringLike: { "s3:prefix": ["measures/*", "delivery-log/*", "occupancy/*"] } },
-        },
-        {
-          sid: "ReadCuratedTables",
-          actions: ["s3:GetObject"],
-          resources: ["measures/", "delivery-log/", "occupancy/"].map((p) => objectsArn("curated", p)),
-          wildcardReason:
-            "the delivery log (delivery status) and the tables Athena reads are one object per location, quarter or attempt below these prefixes",
-        },
+        ...readCuratedTables(),
         ...queryResults("facilitator"),
         dataKeyViaS3,
       ],

@@ -13,17 +13,19 @@ import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
   bucketArn,
   bucketName,
-  CURATED_TABLES,
   DATABASES,
   FUNCTIONS,
-  glueCatalogArn,
-  glueDatabaseArn,
-  glueTableArn,
   objectsArn,
   SES_CONFIGURATION_SET,
   WORKGROUPS,
 } from "../naming.ts";
-import { dataKeyThroughS3, facilitatorQueryPermissions, sendMailFromIdentity } from "../permissions.ts";
+import {
+  dataKeyThroughS3,
+  facilitatorQueryPermissions,
+  locationsJson,
+  readCuratedTables,
+  sendMailFromIdentity,
+} from "../permissions.ts";
 
 export interface DocumentsStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -58,28 +60,7 @@ export class DocumentsStack extends Stack {
 
     const permissions: Permission[] = [
       ...facilitatorQueryPermissions(),
-      {
-        sid: "ReadCatalog",
-        actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-        resources: [
-          glueCatalogArn(),
-          glueDatabaseArn(DATABASES.curated),
-          ...Object.values(CURATED_TABLES).map((t) => glueTableArn(DATABASES.curated, t)),
-        ],
-      },
-      {
-        sid: "ListQueriedPrefixes",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn("curated")],
-        conditions: { StringLike: { "s3:prefix": ["measures/*", "occupancy/*", "delivery-log/*"] } },
-      },
-      {
-        sid: "ReadQueriedData",
-        actions: ["s3:GetObject"],
-        resources: ["measures/", "occupancy/", "delivery-log/"].map((p) => objectsArn("curated", p)),
-        wildcardReason:
-          "Athena reads every partition object under these prefixes, and the function reads the delivery-log lines of a location and quarter",
-      },
+      ...readCuratedTables(),
       {
         sid: "LocateBuckets",
         actions: ["s3:GetBucketLocation"],
@@ -120,9 +101,7 @@ export class DocumentsStack extends Stack {
       ATHENA_AGGREGATES_DATABASE: DATABASES.aggregates,
       AGGREGATES_BUCKET: bucketName("aggregates"),
       LOCATION_CODES: config.locations.map((l) => l.code).join(","),
-      LOCATIONS_JSON: JSON.stringify(
-        config.locations.map(({ code, name, emails }) => ({ code, name, emails })),
-      ),
+      LOCATIONS_JSON: locationsJson(config.locations),
       MAIL_FROM: config.mailFrom,
       SES_CONFIGURATION_SET,
       FACILITATOR_EMAILS: config.facilitatorEmails.join(","),
