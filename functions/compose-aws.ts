@@ -9,6 +9,7 @@ import { createJsonLogger } from "./adapters/lambda/json-logger.ts";
 import type { Runtime } from "./compose.ts";
 import { systemClock } from "./compose.ts";
 import { athenaEnv, ingestEnv, mailEnv, parseEnv, storageEnv } from "./config.ts";
+import { resolveSnapshot } from "./core/current.ts";
 import type { Ports, Pseudonymiser } from "./ports.ts";
 
 /**
@@ -29,6 +30,7 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
       receipts: { bucket: storage.REPORTS_BUCKET, prefix: "receipts/" },
       reports: { bucket: storage.REPORTS_BUCKET, prefix: "documents/" },
       config: { bucket: storage.REPORTS_BUCKET, prefix: "config/" },
+      mail: { bucket: storage.REPORTS_BUCKET, prefix: "mail/" },
       // Only the materialise function is given (and allowed) the aggregates bucket.
       aggregates: {
         bucket: env.AGGREGATES_BUCKET ?? storage.CURATED_BUCKET,
@@ -75,14 +77,17 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
       return ports;
     },
     store,
-    async openQueryEngine() {
+    async openQueryEngine(range) {
       const config = parseEnv(athenaEnv, env);
+      const snapshot = await resolveSnapshot(store, range);
       return createAthenaEngine({
+        snapshot,
         client: new AthenaClient({ region }),
         workGroup: config.ATHENA_WORKGROUP,
         database: config.ATHENA_CURATED_DATABASE,
       });
     },
+    removeLeftovers: async () => 0,
     canMail: mailEnv.safeParse(env).success,
     async mailer() {
       const { SESv2Client } = await import("@aws-sdk/client-sesv2");

@@ -215,7 +215,8 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
     throw new UserError(
       `"${values.location}" is geen locatiecode: gebruik twee letters, bijv. --location AB.`,
     );
-  const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  // In AWS mode (VBM_MODE=aws) the figures come from Athena, never from a local folder.
+  const runtime = await runtimeFor(values, io);
   const model = await figuresFor(runtime, { from, to, location });
   io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
   return 0;

@@ -15,6 +15,11 @@ export interface Receipt {
   status: "accepted" | "rejected";
   /** Dutch one-line verdict for the location. */
   verdict: string;
+  /**
+   * Accepted, but a file for the same location and quarter that was uploaded later had already
+   * been accepted: that one counts. Its file name; null otherwise.
+   */
+  supersededBy: string | null;
   summary: {
     rows: number;
     measures: number;
@@ -57,6 +62,7 @@ export function buildReceipt(input: {
   measures?: MeasureColumns;
   codebook?: Codebook;
   signals?: YouthRiseSignal;
+  supersededBy?: string | null;
 }): Receipt {
   const { report, measures, codebook } = input;
   let summary: Receipt["summary"] = null;
@@ -96,7 +102,10 @@ export function buildReceipt(input: {
     receivedAt: input.event.receivedAt.toISOString(),
     processedAt: input.processedAt.toISOString(),
     status: report.valid ? "accepted" : "rejected",
-    verdict: verdictText(report),
+    verdict: input.supersededBy
+      ? `${verdictText(report)} Let op: voor dit kwartaal is daarna al een ander bestand aangeleverd (${input.supersededBy}); dat latere bestand telt, niet dit.`
+      : verdictText(report),
+    supersededBy: input.supersededBy ?? null,
     summary,
     signals: input.signals ?? null,
     report,
