@@ -7,7 +7,10 @@
 -- (location, month) the occupancy with the latest loaded_at (then load_id) counts. The
 -- quarter of a month is derived as (month number + 2) / 3 with integer division (DuckDB
 -- needs SET integer_division = true to match Trino here).
--- @params from, to, location, location, seclusionCategory, from, to, location, location
+-- The seclusion category is a parameter, and Athena accepts execution parameters in WHERE
+-- clauses only: measures are counted per category once, and the seclusion counts are the rows
+-- of that count picked by a WHERE filter.
+-- @params from, to, location, location, from, to, location, location, seclusionCategory
 --   from, to: quarter range YYYY-Qn (inclusive); location: location code, or NULL = national;
 --   seclusionCategory: category id of the seclusion types in the codebook ('gedwongen_afzonderen').
 -- Returns: month (YYYY-MM), scope ('all' | 'seclusion'), measures, occupancy (double),
@@ -44,16 +47,22 @@ location_month AS (
    AND substr(o.month, 1, 4) || '-Q' || CAST((CAST(substr(o.month, 6, 2) AS INTEGER) + 2) / 3 AS VARCHAR) = d.quarter
   WHERE o.occupancy IS NOT NULL
 ),
-counted AS (
-  SELECT
-    location,
-    start_month,
-    count(*) AS all_types,
-    count(CASE WHEN category = ? THEN 1 END) AS seclusion
+counted_by_category AS (
+  SELECT location, start_month, category, count(*) AS n
   FROM measures
   WHERE quarter BETWEEN ? AND ?
     AND (CAST(? AS VARCHAR) IS NULL OR location = ?)
+  GROUP BY location, start_month, category
+),
+counted AS (
+  SELECT location, start_month, sum(n) AS all_types
+  FROM counted_by_category
   GROUP BY location, start_month
+),
+counted_seclusion AS (
+  SELECT location, start_month, n AS seclusion
+  FROM counted_by_category
+  WHERE category = ?
 ),
 scoped AS (
   SELECT 'all' AS scope_group, lm.month, coalesce(c.all_types, 0) AS measures, lm.occupancy
@@ -61,9 +70,9 @@ scoped AS (
   LEFT JOIN counted c ON c.location = lm.location AND c.start_month = lm.month
   WHERE lm.scope = 'all'
   UNION ALL
-  SELECT 'seclusion' AS scope_group, lm.month, coalesce(c.seclusion, 0) AS measures, lm.occupancy
+  SELECT 'seclusion' AS scope_group, lm.month, coalesce(s.seclusion, 0) AS measures, lm.occupancy
   FROM location_month lm
-  LEFT JOIN counted c ON c.location = lm.location AND c.start_month = lm.month
+  LEFT JOIN counted_seclusion s ON s.location = lm.location AND s.start_month = lm.month
   WHERE lm.scope IN ('all', 'seclusion')
 )
 SELECT
