@@ -3,7 +3,7 @@ import { z } from "zod";
 import { checkLocationsConfig, type LocationConfig } from "../schemas/locations.ts";
 import { createFileLogger } from "./adapters/local/file-logger.ts";
 import { createFolderStore } from "./adapters/local/folder-store.ts";
-import { createHmacPseudonymiser, loadOrCreateKey } from "./adapters/local/hmac-pseudonymiser.ts";
+import { createLocalPseudonymiser } from "./adapters/local/hmac-pseudonymiser.ts";
 import { UserError } from "./errors.ts";
 import type { Clock, Logger, Mailer, ObjectStore, Ports, QueryEngine } from "./ports.ts";
 
@@ -84,11 +84,13 @@ export function createRuntime(
   return {
     mode: "local",
     get ports() {
-      // The key is only read (or created) when something is pseudonymised.
+      const clock = overrides.clock ?? systemClock;
       ports ??= {
         store,
-        pseudonymiser: createHmacPseudonymiser(loadOrCreateKey(join(dataDir, "keys", "pseudonym.key"))),
-        clock: overrides.clock ?? systemClock,
+        // Lazy: the key is read, checked against the data (or, in an empty data dir, created)
+        // only when something is pseudonymised, never by commands that only read.
+        pseudonymiser: createLocalPseudonymiser(dataDir, () => clock.now()),
+        clock,
         logger: overrides.logger ?? createFileLogger(logFile),
       };
       return ports;
