@@ -113,13 +113,16 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
   });
 
   it("refuses a file over the size limit from the event's size, without downloading it", async () => {
-    const { runtime, handler } = setup();
+    const { runtime } = setup();
     const { version } = await runtime.store.put("dropzone", "AB/2023-Q1/all/big.csv", csvBytes(rows));
     const gets: string[] = [];
     const store = runtime.store;
     const spy = {
       ...store,
-      get: (...a: Parameters<typeof store.get>) => (gets.push(`${a[0]}/${a[1]}`), store.get(...a)),
+      get: (...a: Parameters<typeof store.get>) => {
+        gets.push(`${a[0]}/${a[1]}`);
+        return store.get(...a);
+      },
     };
     const spied = createIngestHandler(async () => ({
       ...runtime,
@@ -146,6 +149,5 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
     expect((await runtime.store.get("quarantine", `AB/2023-Q1/${out.attemptId}/big.csv`))?.body).toEqual(
       csvBytes(rows),
     );
-    void handler;
   });
 });
