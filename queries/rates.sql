@@ -1,6 +1,6 @@
 -- Measures per 10 places of average occupancy, per start month and scope group.
---   'all'       : all types, over locations whose latest accepted delivery for the quarter
---                 has scope 'all';
+--   'all'       : all types, over locations whose current delivery (`current_delivery`) for
+--                 the quarter has scope 'all';
 --   'seclusion' : measures of the seclusion category, over locations with scope 'all' or
 --                 'seclusion'.
 -- Only location-months with a known occupancy count (in numerator and denominator); per
@@ -16,19 +16,11 @@
 -- Returns: month (YYYY-MM), scope ('all' | 'seclusion'), measures, occupancy (double),
 --          per10 (double, NULL when occupancy is 0); only month/scope pairs with at least one
 --          location-month; ordered by month, scope.
-WITH ranked_delivery AS (
-  SELECT
-    location,
-    quarter,
-    scope,
-    row_number() OVER (PARTITION BY location, quarter ORDER BY processed_at DESC, attempt_id DESC) AS rn
-  FROM delivery_log
-  WHERE status = 'accepted'
-    AND quarter BETWEEN ? AND ?
+WITH delivered AS (
+  SELECT location, quarter, scope
+  FROM current_delivery
+  WHERE quarter BETWEEN ? AND ?
     AND (CAST(? AS VARCHAR) IS NULL OR location = ?)
-),
-current_delivery AS (
-  SELECT location, quarter, scope FROM ranked_delivery WHERE rn = 1
 ),
 ranked_occupancy AS (
   SELECT
@@ -40,7 +32,7 @@ ranked_occupancy AS (
 ),
 location_month AS (
   SELECT d.location, o.month, d.scope, o.occupancy
-  FROM current_delivery d
+  FROM delivered d
   JOIN ranked_occupancy o
     ON o.location = d.location
    AND o.rn = 1
