@@ -12,7 +12,7 @@ import { encodeMeasures, encodeOccupancy } from "./curated.ts";
 import { currentDeliveryOf, pickCurrent, readLogLines } from "./current.ts";
 import { tooLargeMessage } from "./read/index.ts";
 import { defaultReadLimits, type ReadLimits } from "./read/types.ts";
-import { buildReceipt, type Receipt, receiptKey } from "./receipt.ts";
+import { buildReceipt, type Receipt, receiptKey, supersededNote } from "./receipt.ts";
 import { findYouthRises, type YouthRiseSignal } from "./signals.ts";
 import { type DeliveryValidation, validateDelivery } from "./validate/delivery.ts";
 import { findingTitles } from "./validate/findings.ts";
@@ -243,6 +243,20 @@ export async function ingestDropZoneObject(
 
   const after = await removeSuperseded(ports, route, options.cleanupGraceMs ?? DEFAULT_GRACE_MS);
   const current = after === null ? !newerIsCurrent : after === attemptId;
+  if (!current && !newerIsCurrent && after !== null) {
+    // A later upload was committed while this one was processed: say so in the receipt too.
+    const newer = (await currentDeliveryOf(store, route.location, route.quarter)).current;
+    await store
+      .put(
+        "receipts",
+        entry.report_key,
+        encodeJson({ ...receipt, ...supersededNote(receipt, newer?.file_name) }, true),
+        JSON_TYPE,
+      )
+      .catch((e: unknown) =>
+        logger.warn("receipt note failed", { attemptId, reason: (e as Error)?.message }),
+      );
+  }
   logger.info("delivery processed", {
     attemptId,
     location,

@@ -54,6 +54,18 @@ export function verdictText(report: ValidationReport): string {
   return `Geaccepteerd${where}: ${rows}${w > 0 ? `, met ${w} ${w === 1 ? "opmerking" : "opmerkingen"} om naar te kijken` : ""}.`;
 }
 
+/** The verdict and field of a receipt whose delivery is not the one that counts: a later upload is. */
+export function supersededNote(
+  receipt: Pick<Receipt, "verdict">,
+  laterFile: string | undefined,
+): Pick<Receipt, "verdict" | "supersededBy"> {
+  const name = laterFile ?? "een later bestand";
+  return {
+    verdict: `${receipt.verdict} Let op: voor dit kwartaal is daarna al een ander bestand aangeleverd (${name}); dat latere bestand telt, niet dit.`,
+    supersededBy: name,
+  };
+}
+
 export function buildReceipt(input: {
   attemptId: string;
   event: { receivedAt: Date };
@@ -102,10 +114,9 @@ export function buildReceipt(input: {
     receivedAt: input.event.receivedAt.toISOString(),
     processedAt: input.processedAt.toISOString(),
     status: report.valid ? "accepted" : "rejected",
-    verdict: input.supersededBy
-      ? `${verdictText(report)} Let op: voor dit kwartaal is daarna al een ander bestand aangeleverd (${input.supersededBy}); dat latere bestand telt, niet dit.`
-      : verdictText(report),
-    supersededBy: input.supersededBy ?? null,
+    verdict: verdictText(report),
+    supersededBy: null,
+    ...(input.supersededBy ? supersededNote({ verdict: verdictText(report) }, input.supersededBy) : {}),
     summary,
     signals: input.signals ?? null,
     report,
