@@ -179,6 +179,15 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
   if (values.json) io.out(JSON.stringify(outcome, null, 2));
   else if (outcome.report) {
     io.out(formatReport(outcome.report));
+    if (outcome.status === "accepted" && outcome.current === false) {
+      const receipt = await runtime.store.get("receipts", outcome.entry.report_key);
+      const later = receipt
+        ? (JSON.parse(new TextDecoder().decode(receipt.body)).supersededBy as string | null)
+        : null;
+      io.out(
+        `\nLet op: voor ${opts.location} ${opts.quarter} is daarna al een ander bestand aangeleverd${later ? ` (${later})` : ""}. Dat latere bestand telt, niet dit.`,
+      );
+    }
     io.out(`\nUw ontvangstbewijs: ${runtime.places.receipts}/${outcome.entry.report_key}`);
     if (outcome.entry.quarantine_key)
       io.out(
