@@ -43,6 +43,8 @@ Opdrachten:
       Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
   igj-export --half JJJJ-H1|H2
       Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
+  mail [--retry] [--json]
+      Bevestigingsmails van leveringen die (nog) niet verstuurd zijn; met --retry opnieuw versturen.
   demo
       Maak een voorbeeldmonitor met 16 fictieve locaties (2023 Q1–Q3).
 
@@ -53,6 +55,7 @@ type Args = {
   from?: string | undefined;
   half?: string | undefined;
   send?: boolean | undefined;
+  retry?: boolean | undefined;
   location?: string | undefined;
   quarter?: string | undefined;
   to?: string | undefined;
@@ -74,6 +77,7 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
         from: { type: "string" },
         half: { type: "string" },
         send: { type: "boolean" },
+        retry: { type: "boolean" },
         to: { type: "string" },
         scope: { type: "string" },
         json: { type: "boolean" },
@@ -261,6 +265,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await (await documents()).commandReport(await runtimeFor(values, io), values, io);
       case "igj-export":
         return await (await documents()).commandIgjExport(await runtimeFor(values, io), values, io);
+      case "mail":
+        return await (await import("./mail.ts")).commandMail(await runtimeFor(values, io), values, io);
       case "demo":
         return await (await import("./demo.ts")).runDemo(dataDir(values, io), io);
       default:

@@ -1,0 +1,58 @@
+import type { Runtime } from "../compose.ts";
+import { type MailOverviewLine, mailOverview, sendVerdictMail } from "../core/verdict-mail.ts";
+import type { Io } from "./main.ts";
+
+const STATUS_NL: Record<MailOverviewLine["status"], string> = {
+  sent: "verstuurd",
+  failed: "mislukt",
+  pending: "wacht op verzending",
+  sending: "wordt verstuurd",
+  "no-recipients": "geen e-mailadres bekend",
+};
+
+/**
+ * `vbm-monitor mail [--retry]`: for the facilitator, the verdict e-mails that did not (yet) reach
+ * a location, with the reason of the last failure; `--retry` sends those again (each at most once
+ * more, never a second time when one went).
+ */
+export async function commandMail(
+  runtime: Runtime,
+  values: { retry?: boolean | undefined; json?: boolean | undefined },
+  io: Io,
+): Promise<number> {
+  let lines = await mailOverview(runtime.store);
+  let failedAgain = 0;
+  if (values.retry) {
+    const locations = await runtime.loadLocations();
+    for (const line of lines.filter((l) => l.status === "failed" || l.status === "pending")) {
+      try {
+        await sendVerdictMail(
+          {
+            store: runtime.store,
+            mailer: () => runtime.mailer(),
+            locations,
+            clock: runtime.ports.clock,
+            logger: runtime.ports.logger,
+          },
+          line.attemptId,
+        );
+      } catch {
+        failedAgain++;
+      }
+    }
+    lines = await mailOverview(runtime.store);
+  }
+  const open = lines.filter((l) => l.status !== "sent");
+  if (values.json) io.out(JSON.stringify(lines, null, 2));
+  else if (lines.length === 0) io.out("Er zijn geen bevestigingsmails van leveringen.");
+  else if (open.length === 0) io.out(`Alle ${lines.length} bevestigingsmails zijn verstuurd.`);
+  else {
+    io.out(`${open.length} van de ${lines.length} bevestigingsmails zijn niet verstuurd:`);
+    for (const l of open)
+      io.out(
+        `  ${l.location} ${l.quarter}  levering ${l.attemptId}: ${STATUS_NL[l.status]}${l.tries > 0 ? ` (${l.tries} ${l.tries === 1 ? "poging" : "pogingen"})` : ""}${l.lastError ? ` — ${l.lastError}` : ""}`,
+      );
+    if (!values.retry) io.out("Opnieuw versturen: vbm-monitor mail --retry");
+  }
+  return failedAgain > 0 || open.some((l) => l.status === "failed") ? 1 : 0;
+}
