@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -184,5 +185,61 @@ describe("S3 object store (mocked SDK)", () => {
     const own = createS3Store({ client: { region: "eu-west-1" }, buckets });
     await own.put("dropzone", "AB/x.csv", new Uint8Array([1]));
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it("reads and heads one version of an object when asked", async () => {
+    s3.on(GetObjectCommand, {
+      Bucket: "vbm-dropzone",
+      Key: "AB/2023-Q1/all/a.csv",
+      VersionId: "v1",
+    }).resolves({
+      Body: body(new Uint8Array([1])),
+      VersionId: "v1",
+    });
+    s3.on(HeadObjectCommand, {
+      Bucket: "vbm-dropzone",
+      Key: "AB/2023-Q1/all/a.csv",
+      VersionId: "v1",
+    }).resolves({
+      ContentLength: 1234,
+      LastModified: new Date("2023-04-03T08:15:00Z"),
+      VersionId: "v1",
+    });
+    expect(await store().get("dropzone", "AB/2023-Q1/all/a.csv", { version: "v1" })).toEqual({
+      body: new Uint8Array([1]),
+      version: "v1",
+    });
+    expect(await store().head("dropzone", "AB/2023-Q1/all/a.csv", { version: "v1" })).toEqual({
+      size: 1234,
+      lastModified: new Date("2023-04-03T08:15:00Z"),
+      version: "v1",
+    });
+  });
+
+  it("writes if absent with If-None-Match: a 412 means another writer was first", async () => {
+    s3.on(PutObjectCommand, { Key: "mail/status/a/try-1.json" }).resolves({});
+    s3.on(PutObjectCommand, { Key: "mail/status/a/try-2.json" }).rejects(
+      new S3ServiceException({
+        name: "PreconditionFailed",
+        $fault: "client",
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    expect(await store().putIfAbsent("mail", "status/a/try-1.json", new Uint8Array([1]))).toBe(true);
+    expect(await store().putIfAbsent("mail", "status/a/try-2.json", new Uint8Array([1]))).toBe(false);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.IfNoneMatch)).toEqual(["*", "*"]);
+  });
+
+  it("copies server-side, naming the source version, with the key URI-encoded", async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    await store().copy(
+      { area: "dropzone", key: "AB/2023-Q1/all/export VBM+1.csv", version: "v 7" },
+      { area: "quarantine", key: "AB/2023-Q1/x/export VBM+1.csv" },
+    );
+    expect(s3.commandCalls(CopyObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: "vbm-quarantine",
+      Key: "AB/2023-Q1/x/export VBM+1.csv",
+      CopySource: "vbm-dropzone/AB/2023-Q1/all/export%20VBM%2B1.csv?versionId=v%207",
+    });
   });
 });
