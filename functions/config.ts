@@ -58,6 +58,13 @@ export const documentsEnv = z.object({
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
+  constructor(
+    message: string,
+    /** The environment variables that are missing or invalid. */
+    readonly variables: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** Parses `env` with `schema`; the error lists every missing or invalid variable by name. */
@@ -71,5 +78,8 @@ export function parseEnv<S extends z.ZodType>(
     const key = String(i.path[0] ?? "");
     return env[key] === undefined ? `${key} is not set` : `${key} is invalid: ${i.message}`;
   });
-  throw new ConfigError(`configuration: ${problems.join("; ")}`);
+  throw new ConfigError(
+    `configuration: ${problems.join("; ")}`,
+    parsed.error.issues.map((i) => String(i.path[0] ?? "")),
+  );
 }

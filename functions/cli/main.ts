@@ -11,6 +11,7 @@ import {
 import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime } from "../compose.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
+import { ConfigError } from "../config.ts";
 import { SystemError, UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
 import { formatFigures, formatReport } from "./format.ts";
@@ -273,6 +274,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
         throw new UserError(`Onbekende opdracht "${command}".\n\n${USAGE}`);
     }
   } catch (e) {
+    if (e instanceof ConfigError) {
+      io.err(
+        `vbm-monitor: VBM_MODE=aws werkt met AWS (S3, Athena), maar deze instellingen ontbreken of kloppen niet: ${[...new Set(e.variables)].join(", ")}. Zet ze (zie de README, onder Deploy) of laat VBM_MODE weg om met de lokale gegevensmap te werken. Er is niets gelezen of veranderd.`,
+      );
+      return 2;
+    }
     if (e instanceof UserError || e instanceof SystemError) {
       io.err(`vbm-monitor: ${e.message}`);
       return 2;
