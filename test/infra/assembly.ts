@@ -154,10 +154,16 @@ function removeStaleRuns(): void {
     let alive = true;
     try {
       process.kill(Number(m[1]), 0);
-    } catch {
-      alive = false;
+    } catch (e) {
+      // EPERM: the process exists (another user's); ESRCH: it has ended.
+      alive = (e as NodeJS.ErrnoException).code === "EPERM";
     }
-    if (!alive) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (alive) continue;
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // Not ours to remove; it does not matter.
+    }
   }
 }
 
