@@ -1,10 +1,11 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { type LocationConfig, locationsConfig } from "../schemas/locations.ts";
+import { checkLocationsConfig, type LocationConfig } from "../schemas/locations.ts";
 import { createS3Store } from "./adapters/aws/s3-store.ts";
 import { createJsonLogger } from "./adapters/lambda/json-logger.ts";
 import type { Runtime } from "./compose.ts";
 import { systemClock } from "./compose.ts";
 import { athenaEnv, ConfigError, ingestEnv, mailEnv, parseEnv, storageEnv } from "./config.ts";
+import { resolveSnapshot } from "./core/current.ts";
 import type { ObjectStore, Ports, Pseudonymiser } from "./ports.ts";
 
 /** Key of the locations config in the `config` area (reports bucket, `config/locations.json`). */
@@ -21,24 +22,24 @@ export async function createAwsRuntime(env: Record<string, string | undefined>):
   const storage = parseEnv(storageEnv, env);
   const region = storage.AWS_REGION;
   const athena = athenaEnv.safeParse(env);
-  // A variable, not an inline literal: the `mail` area (mail/requests/, mail/status/) is accepted
-  // whether or not this revision's Area type lists it yet.
-  const buckets = {
-    dropzone: { bucket: storage.DROPZONE_BUCKET },
-    quarantine: { bucket: storage.QUARANTINE_BUCKET },
-    curated: { bucket: storage.CURATED_BUCKET },
-    receipts: { bucket: storage.REPORTS_BUCKET, prefix: "receipts/" },
-    reports: { bucket: storage.REPORTS_BUCKET, prefix: "documents/" },
-    config: { bucket: storage.REPORTS_BUCKET, prefix: "config/" },
-    // Receipt mail requests and their status (mail/requests/, mail/status/).
-    mail: { bucket: storage.REPORTS_BUCKET, prefix: "mail/" },
-    // Only the materialise function is given (and allowed) the aggregates bucket.
-    aggregates: {
-      bucket: env.AGGREGATES_BUCKET ?? storage.CURATED_BUCKET,
-      prefix: env.AGGREGATES_BUCKET ? "" : "_no-aggregates/",
+  const store = createS3Store({
+    client: new S3Client({ region }),
+    buckets: {
+      dropzone: { bucket: storage.DROPZONE_BUCKET },
+      quarantine: { bucket: storage.QUARANTINE_BUCKET },
+      curated: { bucket: storage.CURATED_BUCKET },
+      receipts: { bucket: storage.REPORTS_BUCKET, prefix: "receipts/" },
+      reports: { bucket: storage.REPORTS_BUCKET, prefix: "documents/" },
+      config: { bucket: storage.REPORTS_BUCKET, prefix: "config/" },
+      // Verdict mail requests and their send status (mail/requests/, mail/status/).
+      mail: { bucket: storage.REPORTS_BUCKET, prefix: "mail/" },
+      // Only the materialise function is given (and allowed) the aggregates bucket.
+      aggregates: {
+        bucket: env.AGGREGATES_BUCKET ?? storage.CURATED_BUCKET,
+        prefix: env.AGGREGATES_BUCKET ? "" : "_no-aggregates/",
+      },
     },
-  };
-  const store = createS3Store({ client: new S3Client({ region }), buckets });
+  });
   const logger = createJsonLogger(env.AWS_LAMBDA_FUNCTION_NAME ?? "vbm-monitor");
   // Only the ingest function has (and may use) the KMS key: the KMS adapter is loaded when its
   // variables are there, and the pseudonymiser is built on first use. The other functions must
@@ -83,16 +84,19 @@ export async function createAwsRuntime(env: Record<string, string | undefined>):
       return ports;
     },
     store,
-    async openQueryEngine() {
+    async openQueryEngine(range) {
       const config = parseEnv(athenaEnv, env);
+      const snapshot = await resolveSnapshot(store, range);
       const { AthenaClient } = await import("@aws-sdk/client-athena");
       const { createAthenaEngine } = await import("./adapters/aws/athena-engine.ts");
       return createAthenaEngine({
+        snapshot,
         client: new AthenaClient({ region }),
         workGroup: config.ATHENA_WORKGROUP,
         database: config.ATHENA_CURATED_DATABASE,
       });
     },
+    removeLeftovers: async () => 0,
     canMail: mailEnv.safeParse(env).success,
     async mailer() {
       const { SESv2Client } = await import("@aws-sdk/client-sesv2");
@@ -140,12 +144,10 @@ export function cachedLocations(store: ObjectStore): () => Promise<LocationConfi
     } catch (e) {
       throw new ConfigError(`config/${LOCATIONS_CONFIG} is not valid JSON: ${(e as Error).message}`);
     }
-    const parsed = locationsConfig.safeParse(json);
-    if (!parsed.success)
-      throw new ConfigError(
-        `config/${LOCATIONS_CONFIG} is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
-      );
-    return parsed.data;
+    const checked = checkLocationsConfig(json);
+    if (!checked.ok)
+      throw new ConfigError(`config/${LOCATIONS_CONFIG} is invalid: ${checked.problems.join("; ")}`);
+    return checked.locations;
   };
   return () => {
     cached ??= load().catch((e: unknown) => {

@@ -1,9 +1,9 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { type LocationConfig, locationsConfig } from "../schemas/locations.ts";
+import { checkLocationsConfig, type LocationConfig } from "../schemas/locations.ts";
 import { createFileLogger } from "./adapters/local/file-logger.ts";
 import { createFolderStore } from "./adapters/local/folder-store.ts";
-import { createHmacPseudonymiser, loadOrCreateKey } from "./adapters/local/hmac-pseudonymiser.ts";
+import { createLocalPseudonymiser } from "./adapters/local/hmac-pseudonymiser.ts";
 import { UserError } from "./errors.ts";
 import type { Clock, Logger, Mailer, ObjectStore, Ports, QueryEngine } from "./ports.ts";
 
@@ -24,7 +24,13 @@ export interface Runtime {
   readonly ports: Ports;
   /** Store without the pseudonymiser (for commands that only read). */
   readonly store: ObjectStore;
-  openQueryEngine(): Promise<QueryEngine>;
+  /**
+   * A query engine over one consistent snapshot of the curated data (resolved now from the
+   * delivery log; `range` limits it to quarters `from`..`to`). Open one per run.
+   */
+  openQueryEngine(range?: { from?: string; to?: string }): Promise<QueryEngine>;
+  /** Removes what killed writes left behind (local temporary files); nothing to do on S3. */
+  removeLeftovers(): Promise<number>;
   loadLocations(): Promise<LocationConfig[]>;
   /** Human-readable places of things, for the CLI to tell where data, reports and logs are. */
   readonly places: {
@@ -70,27 +76,36 @@ export function createRuntime(
   overrides: { clock?: Clock; logger?: Logger } = {},
 ): Runtime {
   const dataDir = resolve(config.dataDir);
-  const store = createFolderStore(dataDir);
+  // The drop zone keeps every version of a file, as the versioned S3 bucket does, so a file
+  // delivered twice under one name is processed as the bytes of each upload.
+  const store = createFolderStore(dataDir, { versioned: ["dropzone"] });
   const logFile = join(dataDir, "logs", "vbm-monitor.log");
   let ports: Ports | undefined;
   return {
     mode: "local",
     get ports() {
-      // The key is only read (or created) when something is pseudonymised.
+      const clock = overrides.clock ?? systemClock;
       ports ??= {
         store,
-        pseudonymiser: createHmacPseudonymiser(loadOrCreateKey(join(dataDir, "keys", "pseudonym.key"))),
-        clock: overrides.clock ?? systemClock,
+        // Lazy: the key is read, checked against the data (or, in an empty data dir, created)
+        // only when something is pseudonymised, never by commands that only read.
+        pseudonymiser: createLocalPseudonymiser(dataDir, () => clock.now()),
+        clock,
         logger: overrides.logger ?? createFileLogger(logFile),
       };
       return ports;
     },
     store,
     // DuckDB is loaded only when a query runs: delivering a file does not need it.
-    openQueryEngine: async () =>
-      (await import("./adapters/local/duckdb-engine.ts")).createDuckDbEngine({
+    openQueryEngine: async (range) => {
+      const { resolveSnapshot } = await import("./core/current.ts");
+      const snapshot = await resolveSnapshot(store, range);
+      return (await import("./adapters/local/duckdb-engine.ts")).createDuckDbEngine({
         curatedDir: join(dataDir, "curated"),
-      }),
+        snapshot,
+      });
+    },
+    removeLeftovers: () => store.removeLeftovers(),
     async loadLocations() {
       const obj = await store.get("config", "locations.json");
       if (!obj) return [];
@@ -105,12 +120,12 @@ export function createRuntime(
           },
         );
       }
-      const parsed = locationsConfig.safeParse(json);
-      if (!parsed.success)
+      const checked = checkLocationsConfig(json);
+      if (!checked.ok)
         throw new UserError(
-          `De lijst van locaties (${join(dataDir, "config", "locations.json")}) klopt niet: ${parsed.error.issues[0]?.message ?? "onbekende fout"}.`,
+          `De lijst van locaties (${join(dataDir, "config", "locations.json")}) klopt niet: ${checked.problems.join("; ")}.`,
         );
-      return parsed.data;
+      return checked.locations;
     },
     canMail: true,
     async mailer() {

@@ -20,3 +20,23 @@ export class SystemError extends Error {
 export class PseudonymKeyError extends SystemError {
   override readonly name = "PseudonymKeyError";
 }
+
+/**
+ * Storage refused a write or read for a reason the operator must fix (disk full, read-only,
+ * no rights). The message is Dutch and names the place; `cause` keeps the errno error.
+ */
+export class StorageError extends SystemError {
+  override readonly name = "StorageError";
+}
+
+/** A stored object (Parquet, a delivery-log line) is damaged or does not match its contract. */
+export class BrokenObjectError extends SystemError {
+  override readonly name = "BrokenObjectError";
+  constructor(
+    readonly objects: readonly { key: string; problem: string }[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

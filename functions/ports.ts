@@ -3,8 +3,19 @@
  * never knows whether it runs locally (folder, key file, DuckDB) or on AWS (S3, KMS, Athena).
  */
 
-/** Logical storage areas. Locally a sub-folder of the data dir; on AWS a bucket (and prefix). */
-export type Area = "dropzone" | "quarantine" | "curated" | "receipts" | "reports" | "aggregates" | "config";
+/**
+ * Logical storage areas. Locally a sub-folder of the data dir; on AWS a bucket (and prefix).
+ * `mail`: verdict e-mails waiting to be sent and their send status.
+ */
+export type Area =
+  | "dropzone"
+  | "quarantine"
+  | "curated"
+  | "receipts"
+  | "reports"
+  | "aggregates"
+  | "config"
+  | "mail";
 
 export interface StoredObject {
   body: Uint8Array;
@@ -12,11 +23,42 @@ export interface StoredObject {
   version?: string | undefined;
 }
 
+export interface ObjectInfo {
+  size: number;
+  lastModified: Date;
+  version?: string | undefined;
+}
+
+/** Selects one version of an object (S3 version id); without it, the latest. */
+export interface VersionOption {
+  version?: string | undefined;
+}
+
 export interface ObjectStore {
-  /** Writes the whole object at once: readers see the old or the new object, never a part. */
-  put(area: Area, key: string, body: Uint8Array, contentType?: string): Promise<void>;
-  get(area: Area, key: string): Promise<StoredObject | undefined>;
+  /**
+   * Writes the whole object at once: readers see the old or the new object, never a part. The
+   * object is durable when the promise resolves (locally: fsynced before the rename).
+   */
+  put(
+    area: Area,
+    key: string,
+    body: Uint8Array,
+    contentType?: string,
+  ): Promise<{ version?: string | undefined }>;
+  /**
+   * Writes the object only when no object exists under the key (S3 `If-None-Match: *`; locally an
+   * atomic link). Returns false, writing nothing, when one exists. Two concurrent callers: one wins.
+   */
+  putIfAbsent(area: Area, key: string, body: Uint8Array, contentType?: string): Promise<boolean>;
+  get(area: Area, key: string, options?: VersionOption): Promise<StoredObject | undefined>;
+  /** Size and time of an object without reading it; undefined when it does not exist. */
+  head(area: Area, key: string, options?: VersionOption): Promise<ObjectInfo | undefined>;
   exists(area: Area, key: string): Promise<boolean>;
+  /** Copies an object inside the store without passing its bytes through this process (S3 CopyObject). */
+  copy(
+    from: { area: Area; key: string; version?: string | undefined },
+    to: { area: Area; key: string },
+  ): Promise<void>;
   /** Keys under a prefix, sorted. */
   list(area: Area, prefix: string): Promise<string[]>;
   delete(area: Area, key: string): Promise<void>;
@@ -34,6 +76,17 @@ export type Row = Record<string, SqlValue>;
 
 export interface QueryEngine {
   readonly dialect: "duckdb" | "athena";
+  /**
+   * Objects of the run's snapshot that could not be read (damaged log line, truncated Parquet),
+   * with the location and quarter they belong to; they are left out of every table. A caller
+   * refuses figures whose scope they touch (see `brokenInScope` in core/current.ts).
+   */
+  readonly broken: readonly {
+    key: string;
+    location: string | null;
+    quarter: string | null;
+    problem: string;
+  }[];
   /** Runs one bare SELECT (Athena/Trino dialect) with `?` parameters. */
   query(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   close(): Promise<void>;

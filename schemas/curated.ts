@@ -2,10 +2,12 @@ import { z } from "zod";
 import { locationCode, quarterId, scope } from "./delivery.ts";
 
 /**
- * The curated measures table: one Parquet object per accepted delivery at
- * `measures/location=<LOC>/quarter=<YYYY-Qn>/delivery.parquet` in the curated area.
- * `location` and `quarter` are partition columns (from the path), not stored in the file.
- * Never holds the raw youth number or the reason text.
+ * The curated measures: one immutable Parquet object per accepted delivery attempt at
+ * `measures/location=<LOC>/quarter=<YYYY-Qn>/<attempt_id>.parquet` in the curated area. Which
+ * attempt is current for a location and quarter is decided by the delivery log (see
+ * `currentDeliverySql`), never by overwriting an object. `location` and `quarter` are
+ * partition columns (from the path), not stored in the file. Never holds the raw youth number
+ * or the reason text.
  */
 export const measureColumns = [
   { name: "delivery_id", sql: "VARCHAR", doc: "attempt id of the delivery that brought this row" },
@@ -64,14 +66,26 @@ export type CarePlanValue = z.infer<typeof carePlanValue>;
  */
 export const deliveryLogEntry = z.object({
   attempt_id: z.string().regex(/^[0-9a-f]{20}$/),
+  /** When the file arrived in the drop zone (S3 event time; locally when `deliver` stored it), UTC. */
   received_at: z.string(),
+  /**
+   * Upload order among objects that arrived in the same millisecond: the S3 event sequencer
+   * (upper-case hex, right-padded with zeros to 32 characters, so text order is upload order);
+   * locally the machine's monotonic clock in nanoseconds, left-padded to 32 digits. Lines
+   * written before this field existed read as null.
+   */
+  sequencer: z.string().nullable().default(null),
   processed_at: z.string(),
   location: locationCode.or(z.enum(["_unrouted", "_occupancy"])),
   quarter: quarterId.or(z.literal("_")),
   scope: scope.nullable(),
   source_key: z.string(),
   file_name: z.string(),
-  file_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Null only when the file was refused on its size alone (it was never downloaded). */
+  file_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   file_bytes: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
   status: z.enum(["accepted", "rejected"]),
@@ -100,9 +114,74 @@ export const occupancyColumns = [
 
 /** Object keys in the curated area. */
 export const curatedKeys = {
-  measures: (location: string, quarter: string) =>
-    `measures/location=${location}/quarter=${quarter}/delivery.parquet`,
+  measures: (location: string, quarter: string, attemptId: string) =>
+    `measures/location=${location}/quarter=${quarter}/${attemptId}.parquet`,
+  measuresPrefix: (location: string, quarter: string) => `measures/location=${location}/quarter=${quarter}/`,
   deliveryLog: (location: string, quarter: string, attemptId: string) =>
     `delivery-log/${location}/${quarter}/${attemptId}.json`,
   occupancy: (loadId: string) => `occupancy/${loadId}.parquet`,
 };
+
+/**
+ * The current delivery of a location and quarter: of its accepted attempts, the one uploaded
+ * last (drop-zone arrival, then sequencer, then attempt id), whatever the order in which they
+ * were processed. Each attempt commits by writing its one delivery-log line (after its Parquet
+ * object), so "current" changes in a single atomic step and always names an object that exists.
+ * This ordering is defined once here and used by the SQL view (Athena, DuckDB) and by
+ * `pickCurrent` in functions/core/current.ts.
+ */
+export const currentDeliveryColumns = [
+  "location",
+  "quarter",
+  "attempt_id",
+  "scope",
+  "rows",
+  "codebook_version",
+  "pseudonym_key_version",
+  "received_at",
+  "sequencer",
+  "processed_at",
+  "curated_key",
+] as const satisfies readonly (keyof DeliveryLogEntry)[];
+export type CurrentDelivery = Pick<DeliveryLogEntry, (typeof currentDeliveryColumns)[number]>;
+
+/** SQL (Trino and DuckDB alike) of the view `current_delivery` over `delivery_log`. */
+export const currentDeliverySql = `SELECT ${currentDeliveryColumns.join(", ")}
+FROM (
+  SELECT
+    ${currentDeliveryColumns.join(", ")},
+    row_number() OVER (
+      PARTITION BY location, quarter
+      ORDER BY received_at DESC, coalesce(sequencer, '') DESC, attempt_id DESC
+    ) AS rn
+  FROM delivery_log
+  WHERE status = 'accepted'
+) ranked
+WHERE rn = 1`;
+
+/** SQL of the view `measures` over all attempt objects (`measures_all`): the current ones only. */
+export const measuresViewSql = (
+  columns: readonly string[],
+) => `SELECT ${columns.map((c) => `m.${c}`).join(", ")}
+FROM measures_all m
+JOIN current_delivery c
+  ON m.location = c.location AND m.quarter = c.quarter AND m.delivery_id = c.attempt_id`;
+
+/** Compares two accepted attempts of one location and quarter by upload order (> 0: a is later). */
+export function compareUploadOrder(
+  a: Pick<DeliveryLogEntry, "received_at" | "sequencer" | "attempt_id">,
+  b: Pick<DeliveryLogEntry, "received_at" | "sequencer" | "attempt_id">,
+): number {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    cmp(a.received_at, b.received_at) ||
+    cmp(a.sequencer ?? "", b.sequencer ?? "") ||
+    cmp(a.attempt_id, b.attempt_id)
+  );
+}
+
+/** S3 sequencers of one key compare as hex after right-padding the shorter with zeros. */
+export function normaliseS3Sequencer(sequencer: string | undefined): string | null {
+  if (!sequencer || !/^[0-9a-fA-F]+$/.test(sequencer)) return null;
+  return sequencer.toUpperCase().padEnd(32, "0");
+}

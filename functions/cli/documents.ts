@@ -127,8 +127,8 @@ export async function commandIgjExport(runtime: Runtime, args: DocumentArgs, io:
     );
   const deps = await documentDeps(runtime, false);
   try {
-    const keyVersions = runtime.mode === "local" ? [runtime.ports.pseudonymiser.keyVersion] : [];
-    const { keys } = await makeIgjExport(deps, half, keyVersions);
+    // The key versions come from the deliveries in the half year: the export never reads the key.
+    const { keys } = await makeIgjExport(deps, half, []);
     io.out(`IGJ-aanlevering ${half}:`);
     for (const k of keys) io.out(`  ${runtime.places.dataDir}/reports/${k}`);
     return 0;

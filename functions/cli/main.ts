@@ -13,9 +13,10 @@ import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
 import { SystemError, UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
-import { runDemo } from "./demo.ts";
-import { commandFactsheet, commandIgjExport, commandReport } from "./documents.ts";
 import { formatFigures, formatReport } from "./format.ts";
+
+/** The document commands load charts, PDF and AWS clients: only when one of them runs. */
+const documents = () => import("./documents.ts");
 
 export interface Io {
   out(text: string): void;
@@ -215,7 +216,8 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
     throw new UserError(
       `"${values.location}" is geen locatiecode: gebruik twee letters, bijv. --location AB.`,
     );
-  const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  // In AWS mode (VBM_MODE=aws) the figures come from Athena, never from a local folder.
+  const runtime = await runtimeFor(values, io);
   const model = await figuresFor(runtime, { from, to, location });
   io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
   return 0;
@@ -240,13 +242,18 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await commandFigures(values, io);
       case "factsheet":
       case "factsheets":
-        return await commandFactsheet(await runtimeFor(values, io), values, io, command === "factsheets");
+        return await (await documents()).commandFactsheet(
+          await runtimeFor(values, io),
+          values,
+          io,
+          command === "factsheets",
+        );
       case "report":
-        return await commandReport(await runtimeFor(values, io), values, io);
+        return await (await documents()).commandReport(await runtimeFor(values, io), values, io);
       case "igj-export":
-        return await commandIgjExport(await runtimeFor(values, io), values, io);
+        return await (await documents()).commandIgjExport(await runtimeFor(values, io), values, io);
       case "demo":
-        return await runDemo(dataDir(values, io), io);
+        return await (await import("./demo.ts")).runDemo(dataDir(values, io), io);
       default:
         throw new UserError(`Onbekende opdracht "${command}".\n\n${USAGE}`);
     }

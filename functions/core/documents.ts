@@ -1,5 +1,5 @@
 import { queryHash, queryNames } from "../../queries/index.ts";
-import { type DeliveryLogEntry, deliveryLogEntry } from "../../schemas/curated.ts";
+import type { DeliveryLogEntry } from "../../schemas/curated.ts";
 import type { FactsheetInput, NationalReportInput } from "../../schemas/documents.ts";
 import type { FiguresModel } from "../../schemas/figures.ts";
 import type { LocationConfig } from "../../schemas/locations.ts";
@@ -8,6 +8,7 @@ import type { Clock, Logger, Mailer, ObjectStore, QueryEngine } from "../ports.t
 import { renderFactsheet } from "../reports/factsheet.ts";
 import { factsheetMail, nationalReportMail, reminderMail } from "../reports/mail-texts.ts";
 import { renderNationalReport } from "../reports/national.ts";
+import { currentDeliveryOf } from "./current.ts";
 import { defaultSuppression, protectFiguresTogether, type SuppressionSettings } from "./disclosure.ts";
 import { buildFigures } from "./figures.ts";
 import { buildIgjExport } from "./igj-export.ts";
@@ -59,15 +60,9 @@ export const documentKeys = {
     `sent/${quarter}/${location}/${kind}.json`,
 };
 
-/** The delivery that counts for a location and quarter: its latest accepted attempt. */
+/** The delivery that counts for a location and quarter: the accepted attempt uploaded last. */
 async function acceptedDelivery(store: ObjectStore, location: string, quarter: string) {
-  let best: DeliveryLogEntry | undefined;
-  for (const key of await store.list("curated", `delivery-log/${location}/${quarter}/`)) {
-    const entry = deliveryLogEntry.safeParse(await readJson(store, "curated", key));
-    if (!entry.success || entry.data.status !== "accepted") continue;
-    if (!best || entry.data.processed_at > best.processed_at) best = entry.data;
-  }
-  return best;
+  return (await currentDeliveryOf(store, location, quarter)).current ?? undefined;
 }
 
 function figures(

@@ -9,7 +9,9 @@ import { bindParams, loadQuery } from "../../queries/index.ts";
 import { type Codebook, type CodebookType, codebookByVersion, codebookFor } from "../../schemas/codebook.ts";
 import { type FiguresModel, figuresModel } from "../../schemas/figures.ts";
 import { monthRange, quarterBounds, quarterRange } from "../../schemas/quarter.ts";
+import { BrokenObjectError } from "../errors.ts";
 import type { QueryEngine, Row, SqlValue } from "../ports.ts";
+import { brokenInScope, brokenMessage } from "./current.ts";
 
 export interface FiguresOptions {
   from: string;
@@ -22,6 +24,17 @@ export interface FiguresOptions {
 
 export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): Promise<FiguresModel> {
   if (opts.from > opts.to) throw new RangeError(`quarter range ${opts.from}..${opts.to} is empty`);
+  // A damaged object in scope would make every figure wrong: refuse, naming it. Out of scope, it
+  // does not matter: other locations and quarters keep working.
+  const broken = brokenInScope(engine.broken, opts);
+  if (broken.length > 0)
+    throw new BrokenObjectError(
+      broken,
+      brokenMessage(
+        broken,
+        `de gegevens van ${opts.location ?? "alle locaties"} over ${opts.from === opts.to ? opts.from : `${opts.from} t/m ${opts.to}`}`,
+      ),
+    );
   const codebook = codebookFor(quarterBounds(opts.from).first);
   const seclusionCategory = seclusionCategoryOf(codebook);
   const values: Record<string, SqlValue> = {

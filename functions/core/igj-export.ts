@@ -56,7 +56,7 @@ export interface IgjManifest {
     location: string;
     quarter: string;
     attempt_id: string;
-    file_sha256: string;
+    file_sha256: string | null;
     rows: number;
     codebook_version: string | null;
   }[];

@@ -15,6 +15,11 @@ export interface Receipt {
   status: "accepted" | "rejected";
   /** Dutch one-line verdict for the location. */
   verdict: string;
+  /**
+   * Accepted, but a file for the same location and quarter that was uploaded later had already
+   * been accepted: that one counts. Its file name; null otherwise.
+   */
+  supersededBy: string | null;
   summary: {
     rows: number;
     measures: number;
@@ -49,6 +54,18 @@ export function verdictText(report: ValidationReport): string {
   return `Geaccepteerd${where}: ${rows}${w > 0 ? `, met ${w} ${w === 1 ? "opmerking" : "opmerkingen"} om naar te kijken` : ""}.`;
 }
 
+/** The verdict and field of a receipt whose delivery is not the one that counts: a later upload is. */
+export function supersededNote(
+  receipt: Pick<Receipt, "verdict">,
+  laterFile: string | undefined,
+): Pick<Receipt, "verdict" | "supersededBy"> {
+  const name = laterFile ?? "een later bestand";
+  return {
+    verdict: `${receipt.verdict} Let op: voor dit kwartaal is daarna al een ander bestand aangeleverd (${name}); dat latere bestand telt, niet dit.`,
+    supersededBy: name,
+  };
+}
+
 export function buildReceipt(input: {
   attemptId: string;
   event: { receivedAt: Date };
@@ -57,6 +74,7 @@ export function buildReceipt(input: {
   measures?: MeasureColumns;
   codebook?: Codebook;
   signals?: YouthRiseSignal;
+  supersededBy?: string | null;
 }): Receipt {
   const { report, measures, codebook } = input;
   let summary: Receipt["summary"] = null;
@@ -97,6 +115,8 @@ export function buildReceipt(input: {
     processedAt: input.processedAt.toISOString(),
     status: report.valid ? "accepted" : "rejected",
     verdict: verdictText(report),
+    supersededBy: null,
+    ...(input.supersededBy ? supersededNote({ verdict: verdictText(report) }, input.supersededBy) : {}),
     summary,
     signals: input.signals ?? null,
     report,

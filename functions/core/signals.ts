@@ -1,7 +1,7 @@
-import { curatedKeys } from "../../schemas/curated.ts";
 import type { YouthRise } from "../../schemas/documents.ts";
 import { previousQuarter } from "../../schemas/quarter.ts";
 import type { ObjectStore } from "../ports.ts";
+import { brokenMessage, currentDeliveryOf } from "./current.ts";
 import { readStringColumn } from "./parquet.ts";
 import type { MeasureColumns } from "./validate/delivery.ts";
 
@@ -16,6 +16,8 @@ export interface YouthRiseSignal {
   /** The quarter compared with, or null when that quarter has no accepted delivery. */
   comparedWith: string | null;
   rises: YouthRise[];
+  /** Why the comparison could not be made (a damaged object of the previous quarter), if so. */
+  unavailable?: string;
 }
 
 /**
@@ -32,10 +34,19 @@ export async function findYouthRises(
   pseudonyms: ReadonlyMap<string, string>,
 ): Promise<YouthRiseSignal> {
   const comparedWith = previousQuarter(quarter);
-  const previous = await store.get("curated", curatedKeys.measures(location, comparedWith));
-  if (!previous) return { comparedWith: null, rises: [] };
+  const { current, broken } = await currentDeliveryOf(store, location, comparedWith);
+  if (broken.length > 0) throw new Error(brokenMessage(broken, `${location} ${comparedWith}`));
+  if (!current?.curated_key) return { comparedWith: null, rises: [] };
+  const previous = await store.get("curated", current.curated_key);
+  if (!previous) throw new Error(`${current.curated_key} ontbreekt`);
   const before = new Map<string, number>();
-  for (const p of readStringColumn(previous.body, "youth_pseudonym")) before.set(p, (before.get(p) ?? 0) + 1);
+  let pseudonymsBefore: string[];
+  try {
+    pseudonymsBefore = readStringColumn(previous.body, "youth_pseudonym");
+  } catch (e) {
+    throw new Error(`${current.curated_key} is geen leesbaar Parquet-bestand`, { cause: e });
+  }
+  for (const p of pseudonymsBefore) before.set(p, (before.get(p) ?? 0) + 1);
   const now = new Int32Array(measures.youthNumbers.length);
   for (const i of measures.youthIndex) now[i] = (now[i] as number) + 1;
   const rises: YouthRise[] = [];

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
+import { normaliseS3Sequencer } from "../../schemas/curated.ts";
 import { createRuntimeFromEnv, type Runtime } from "../compose.ts";
 import { ingestDropZoneObject } from "../core/ingest.ts";
-import { mailReceipt } from "../core/receipt-mail.ts";
 import type { ObjectStore } from "../ports.ts";
 import { InvalidEventError, s3ObjectCreatedEvent } from "./events.ts";
 
@@ -59,16 +59,17 @@ export function createIngestHandler(getRuntime: () => Promise<Runtime>) {
         runtime.ports,
         {
           key,
-          // Without versioning, etag + sequencer identify this write of the object.
-          version: object["version-id"] ?? `${object.etag ?? ""}:${object.sequencer ?? ""}`,
+          // The drop zone is versioned: the object is read by the version this event is about.
+          version: object["version-id"],
           receivedAt: new Date(parsed.data.time),
+          sequencer: normaliseS3Sequencer(object.sequencer),
+          size: object.size,
         },
-        { locations: locations.map((l) => l.code) },
+        // The verdict e-mail is a separate step (vbm-send-receipt): a mail failure never
+        // re-runs this ingest.
+        // An empty list only comes from a missing locations config (an empty one is refused).
+        { locations: locations.length > 0 ? locations.map((l) => l.code) : undefined, mailVerdict: true },
       );
-      // The verdict goes to the location by e-mail, once per attempt (also when a re-delivered
-      // event finds the delivery already processed but its mail not yet sent).
-      if (runtime.canMail && outcome.kind === "delivery")
-        await mailReceipt({ store: runtime.store, mailer: () => runtime.mailer(), locations }, outcome.entry);
       return {
         status: outcome.status,
         attemptId: outcome.entry.attempt_id,

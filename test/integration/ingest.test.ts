@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterEach, describe, expect, it } from "vitest";
+import { createDuckDbEngine } from "../../functions/adapters/local/duckdb-engine.ts";
 import { createFolderStore } from "../../functions/adapters/local/folder-store.ts";
 import { createHmacPseudonymiser } from "../../functions/adapters/local/hmac-pseudonymiser.ts";
 import { ingestDropZoneObject } from "../../functions/core/ingest.ts";
@@ -66,7 +67,10 @@ describe("ingestDropZoneObject (local adapters)", () => {
     });
     // Assess
     expect(outcome.status).toBe("accepted");
-    const file = join(dir, "curated/measures/location=AB/quarter=2023-Q1/delivery.parquet");
+    expect(outcome.entry.curated_key).toBe(
+      `measures/location=AB/quarter=2023-Q1/${outcome.entry.attempt_id}.parquet`,
+    );
+    const file = join(dir, "curated", outcome.entry.curated_key as string);
     const data = await sql(
       `SELECT source_row, start_ts::VARCHAR AS s, end_ts::VARCHAR AS e, start_month, start_hour, duration_min, type_code, category, room, locked, care_plan, has_reason, codebook_version, length(youth_pseudonym) AS plen FROM '${file}' ORDER BY source_row`,
     );
@@ -164,7 +168,10 @@ describe("ingestDropZoneObject (local adapters)", () => {
       version: "1",
       receivedAt: new Date(),
     });
-    const before = readFileSync(join(dir, "curated/measures/location=AB/quarter=2023-Q1/delivery.parquet"));
+    const curatedBefore = await ports.store.list("curated", "");
+    const before = readFileSync(
+      join(dir, "curated", curatedBefore.find((k) => k.endsWith(".parquet")) as string),
+    );
     const bad = csvBytes([...rows, ["AB0003", "10.01.2023", "14:00", "", "", "", "99", ""]]);
     await ports.store.put("dropzone", "AB/2023-Q1/all/bad.csv", bad);
 
@@ -175,9 +182,14 @@ describe("ingestDropZoneObject (local adapters)", () => {
     });
 
     expect(outcome.status).toBe("rejected");
-    expect(readFileSync(join(dir, "curated/measures/location=AB/quarter=2023-Q1/delivery.parquet"))).toEqual(
-      before,
-    );
+    // Nothing in the curated data changed but the one new log line.
+    const curatedAfter = await ports.store.list("curated", "");
+    expect(curatedAfter.filter((k) => !curatedBefore.includes(k))).toEqual([
+      `delivery-log/AB/2023-Q1/${outcome.entry.attempt_id}.json`,
+    ]);
+    expect(
+      readFileSync(join(dir, "curated", curatedBefore.find((k) => k.endsWith(".parquet")) as string)),
+    ).toEqual(before);
     const q = await ports.store.list("quarantine", "AB/2023-Q1/");
     expect(q.some((k) => k.endsWith("/bad.csv"))).toBe(true);
     expect(q.some((k) => k.endsWith("/report.json"))).toBe(true);
@@ -195,22 +207,32 @@ describe("ingestDropZoneObject (local adapters)", () => {
   it("replaces an earlier delivery for the same location and quarter, and accepts a zero delivery", async () => {
     const { dir, ports } = setup();
     await ports.store.put("dropzone", "AB/2023-Q1/all/a.csv", csvBytes(rows));
-    await ingestDropZoneObject(ports, { key: "AB/2023-Q1/all/a.csv", version: "1", receivedAt: new Date() });
+    const first = await ingestDropZoneObject(ports, {
+      key: "AB/2023-Q1/all/a.csv",
+      version: "1",
+      receivedAt: new Date(Date.UTC(2023, 3, 1, 9)),
+    });
     await ports.store.put("dropzone", "AB/2023-Q1/all/b.csv", csvBytes([]));
     const outcome = await ingestDropZoneObject(ports, {
       key: "AB/2023-Q1/all/b.csv",
       version: "2",
-      receivedAt: new Date(),
+      receivedAt: new Date(Date.UTC(2023, 3, 1, 10)),
     });
-    expect(outcome.status).toBe("accepted");
+    expect(outcome).toMatchObject({ status: "accepted", current: true });
     expect(outcome.report?.stats.zeroDelivery).toBe(true);
-    expect(await ports.store.list("curated", "measures/")).toEqual([
-      "measures/location=AB/quarter=2023-Q1/delivery.parquet",
-    ]);
-    const n = await sql(
-      `SELECT count(*)::INTEGER AS n FROM '${dir}/curated/measures/location=AB/quarter=2023-Q1/delivery.parquet'`,
-    );
+    // The earlier object stays until the grace period has passed; only the later one counts.
+    const engine = await createDuckDbEngine({ curatedDir: join(dir, "curated") });
+    try {
+      expect(await engine.query("SELECT attempt_id, rows FROM current_delivery")).toEqual([
+        { attempt_id: outcome.entry.attempt_id, rows: 0 },
+      ]);
+      expect(await engine.query("SELECT count(*) AS n FROM measures")).toEqual([{ n: 0 }]);
+    } finally {
+      await engine.close();
+    }
+    const n = await sql(`SELECT count(*)::INTEGER AS n FROM '${dir}/curated/${outcome.entry.curated_key}'`);
     expect(n).toEqual([{ n: 0 }]);
+    expect(await ports.store.exists("curated", first.entry.curated_key as string)).toBe(true);
   });
 
   it("is idempotent for the same event: no second log entry, no change", async () => {

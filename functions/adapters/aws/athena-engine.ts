@@ -12,6 +12,13 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
+import {
+  type CurrentDelivery,
+  currentDeliveryColumns,
+  measureColumns,
+  measuresViewSql,
+} from "../../../schemas/curated.ts";
+import type { Snapshot } from "../../core/current.ts";
 import type { QueryEngine, Row, SqlValue } from "../../ports.ts";
 import { describeError } from "./describe-error.ts";
 
@@ -36,6 +43,37 @@ export interface AthenaEngineOptions {
   timeoutMs?: number;
   /** Injectable for tests; the time it is asked to sleep counts towards the timeout. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The deliveries every query of this engine reads (resolved once from the delivery log): each
+   * query gets `current_delivery` and `measures` as CTEs over exactly these, so a run's queries
+   * agree even while deliveries are committed. Without it the Glue views are read as they are.
+   */
+  snapshot?: Pick<Snapshot, "current">;
+}
+
+const sqlText = (v: string | null) => (v === null ? "CAST(NULL AS VARCHAR)" : `'${v.replaceAll("'", "''")}'`);
+
+/**
+ * Puts the snapshot in front of a query as CTEs named like the views they replace (a CTE
+ * shadows a table of the same name in Trino), keeping the query's own WITH list.
+ */
+export function withSnapshot(sql: string, current: readonly CurrentDelivery[]): string {
+  const cols = currentDeliveryColumns;
+  const value = (d: CurrentDelivery, c: (typeof cols)[number]) =>
+    c === "rows" ? String(Math.trunc(d.rows)) : sqlText(d[c] as string | null);
+  const currentSql =
+    current.length > 0
+      ? `SELECT * FROM (VALUES ${current.map((d) => `(${cols.map((c) => value(d, c)).join(", ")})`).join(", ")}) AS t(${cols.join(", ")})`
+      : `SELECT ${cols.map((c) => `${c === "rows" ? "CAST(NULL AS INTEGER)" : "CAST(NULL AS VARCHAR)"} AS ${c}`).join(", ")} WHERE false`;
+  const measuresSql = measuresViewSql([...measureColumns.map((c) => c.name), "location", "quarter"]);
+  const ctes = `current_delivery AS (${currentSql}), measures AS (${measuresSql})`;
+  const lines = sql.split("\n");
+  let i = 0;
+  while (i < lines.length && (/^\s*--/.test(lines[i] as string) || /^\s*$/.test(lines[i] as string))) i++;
+  const head = lines.slice(0, i).join("\n");
+  const body = lines.slice(i).join("\n");
+  const rest = /^\s*with\s/i.test(body) ? `, ${body.replace(/^\s*with\s+/i, "")}` : `\n${body}`;
+  return `${head}${head ? "\n" : ""}WITH ${ctes}${rest}`;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -129,7 +167,9 @@ export function createAthenaEngine(opts: AthenaEngineOptions): QueryEngine {
 
   return {
     dialect: "athena",
-    async query(sql, params = []) {
+    broken: [],
+    async query(rawSql, params = []) {
+      const sql = opts.snapshot ? withSnapshot(rawSql, opts.snapshot.current) : rawSql;
       const { QueryExecutionId: id } = await call("StartQueryExecution", () =>
         client.send(
           new StartQueryExecutionCommand({

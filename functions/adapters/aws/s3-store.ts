@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -46,6 +47,20 @@ function isMissing(error: unknown): boolean {
   return e?.$metadata?.httpStatusCode === 404 && e.name !== "NoSuchBucket";
 }
 
+/** S3 answers a failed `If-None-Match` with 412, and a concurrent conditional write with 409. */
+function conditionFailed(error: unknown): "exists" | "conflict" | null {
+  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  if (e?.name === "PreconditionFailed" || e?.$metadata?.httpStatusCode === 412) return "exists";
+  if (e?.name === "ConditionalRequestConflict" || e?.$metadata?.httpStatusCode === 409) return "conflict";
+  return null;
+}
+
+/** CopySource: bucket and URI-encoded key (slashes kept), with the version when given. */
+function copySource(bucket: string, key: string, version?: string): string {
+  const encoded = key.split("/").map(encodeURIComponent).join("/");
+  return `${bucket}/${encoded}${version ? `?versionId=${encodeURIComponent(version)}` : ""}`;
+}
+
 /**
  * The object store on S3: each area is a bucket plus an optional key prefix, added to and
  * stripped from keys transparently. Buckets encrypt with their default SSE-KMS key, so no
@@ -66,17 +81,84 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       const { bucket, prefix } = locate(area);
       const input = { Bucket: bucket, Key: prefix + key, Body: body, ContentType: contentType };
       try {
-        await client.send(new PutObjectCommand(input));
+        const out = await client.send(new PutObjectCommand(input));
+        return { version: out.VersionId };
       } catch (e) {
         throw fail("PutObject", bucket, input.Key, e);
       }
     },
 
-    async get(area, key) {
+    async putIfAbsent(area, key, body, contentType) {
+      checkKey(key);
+      const { bucket, prefix } = locate(area);
+      const input = {
+        Bucket: bucket,
+        Key: prefix + key,
+        Body: body,
+        ContentType: contentType,
+        IfNoneMatch: "*",
+      };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.send(new PutObjectCommand(input));
+          return true;
+        } catch (e) {
+          const failed = conditionFailed(e);
+          if (failed === "exists") return false;
+          // 409: another conditional write to this key is in flight; S3 asks to retry.
+          if (failed === "conflict" && attempt < 4) {
+            await new Promise((r) => setTimeout(r, 50 * attempt));
+            continue;
+          }
+          if (failed === "conflict") return false;
+          throw fail("PutObject", bucket, input.Key, e);
+        }
+      }
+    },
+
+    async head(area, key, options) {
       checkKey(key);
       const { bucket, prefix } = locate(area);
       try {
-        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: prefix + key }));
+        const out = await client.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: prefix + key, VersionId: options?.version }),
+        );
+        return {
+          size: out.ContentLength ?? 0,
+          lastModified: out.LastModified ?? new Date(0),
+          version: out.VersionId,
+        };
+      } catch (e) {
+        if (isMissing(e)) return undefined;
+        throw fail("HeadObject", bucket, prefix + key, e);
+      }
+    },
+
+    async copy(from, to) {
+      checkKey(from.key);
+      checkKey(to.key);
+      const source = locate(from.area);
+      const target = locate(to.area);
+      try {
+        await client.send(
+          new CopyObjectCommand({
+            Bucket: target.bucket,
+            Key: target.prefix + to.key,
+            CopySource: copySource(source.bucket, source.prefix + from.key, from.version),
+          }),
+        );
+      } catch (e) {
+        throw fail("CopyObject", target.bucket, target.prefix + to.key, e);
+      }
+    },
+
+    async get(area, key, options) {
+      checkKey(key);
+      const { bucket, prefix } = locate(area);
+      try {
+        const out = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: prefix + key, VersionId: options?.version }),
+        );
         if (!out.Body) throw new Error("response without a body");
         return { body: await out.Body.transformToByteArray(), version: out.VersionId };
       } catch (e) {

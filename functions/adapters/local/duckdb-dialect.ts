@@ -1,12 +1,19 @@
 /**
  * The ONE place with DuckDB-specific SQL. The queries in `queries/*.sql` are written in the
  * Athena engine v3 (Trino) dialect; this file makes a DuckDB session behave like Trino where
- * the two differ for those queries, and exposes the curated files as the tables `measures`,
- * `delivery_log` and `occupancy` (in Athena these are Glue tables over the same objects).
+ * the two differ for those queries, and exposes the objects of a run's snapshot as the tables
+ * `delivery_log`, `current_delivery`, `measures` and `occupancy` (in Athena these are Glue
+ * tables and views over the same objects).
  *
  * No SQL text of a query is rewritten: the queries run on DuckDB exactly as they are stored.
  */
-import { type deliveryLogEntry, measureColumns, occupancyColumns } from "../../../schemas/curated.ts";
+import {
+  currentDeliverySql,
+  type deliveryLogEntry,
+  measureColumns,
+  measuresViewSql,
+  occupancyColumns,
+} from "../../../schemas/curated.ts";
 
 export interface SessionSetting {
   sql: string;
@@ -42,6 +49,7 @@ const deliveryLogTypes: Record<keyof typeof deliveryLogEntry.shape, string> = {
   attempt_id: "VARCHAR",
   // Timestamps stay text (ISO 8601 as written by the ingest); ordering by them is ordering text.
   received_at: "VARCHAR",
+  sequencer: "VARCHAR",
   processed_at: "VARCHAR",
   location: "VARCHAR",
   quarter: "VARCHAR",
@@ -61,16 +69,6 @@ const deliveryLogTypes: Record<keyof typeof deliveryLogEntry.shape, string> = {
   quarantine_key: "VARCHAR",
 };
 const deliveryLogColumns: ColumnSpec = Object.entries(deliveryLogTypes).map(([name, sql]) => ({ name, sql }));
-
-export interface TableSource {
-  /** Table name the queries use. */
-  name: "measures" | "delivery_log" | "occupancy";
-  /** Glob of the files behind the table; when it matches nothing, `emptyViewSql` is used. */
-  glob: string;
-  viewSql: string;
-  /** A view with the same columns and types and no rows, so queries return nothing instead of failing. */
-  emptyViewSql: string;
-}
 
 /** SQL string literal (single quotes doubled). */
 export function sqlString(value: string): string {
@@ -95,47 +93,49 @@ function emptySelect(name: string, columns: ColumnSpec): string {
   return `CREATE OR REPLACE VIEW ${name} AS SELECT ${cols} WHERE false`;
 }
 
-/** How the curated area at `curatedDir` (a local folder) is exposed as the three tables. */
-export function tableSources(curatedDir: string): TableSource[] {
-  const root = curatedDir.replaceAll("\\", "/").replace(/\/+$/, "");
-  const measures = [...measureColumns, ...measurePartitionColumns];
-  const measuresGlob = `${root}/measures/*/*/*.parquet`;
-  const logGlob = `${root}/delivery-log/*/*/*.json`;
-  const occupancyGlob = `${root}/occupancy/*.parquet`;
-  const jsonColumns = deliveryLogColumns.map((c) => `${sqlString(c.name)}: ${sqlString(c.sql)}`).join(", ");
+const fileList = (files: readonly string[]) => `[${files.map(sqlString).join(", ")}]`;
+
+export const measuresAllColumns: ColumnSpec = [...measureColumns, ...measurePartitionColumns];
+
+/**
+ * The tables of a run, over exactly the objects of its snapshot (see functions/core/current.ts):
+ * - `delivery_log`: a table filled with the snapshot's log lines (inserted by the engine);
+ * - `current_delivery` and `measures`: the same view SQL as the Glue views in Athena
+ *   (`currentDeliverySql`, `measuresViewSql` in schemas/curated.ts);
+ * - `measures_all`: the Parquet objects of the current deliveries only (hive partitioning:
+ *   `location=AB/quarter=2023-Q1` from the path, typed as VARCHAR as Glue declares them;
+ *   union_by_name: a column missing from an older file reads as NULL, as Athena does);
+ * - `occupancy`: the accepted occupancy loads.
+ */
+export function snapshotTableSql(opts: {
+  measuresFiles: readonly string[];
+  occupancyFiles: readonly string[];
+}): string[] {
+  const logColumns = deliveryLogColumns.map((c) => `${quoteIdent(c.name)} ${c.sql}`).join(", ");
   return [
-    {
-      name: "measures",
-      glob: measuresGlob,
-      // hive_partitioning: location and quarter come from the path (`location=AB/quarter=2023-Q1`).
-      // hive_types: without it DuckDB guesses partition types, and e.g. a value looking like a
-      // number or date would stop being VARCHAR; Athena declares them as string.
-      // union_by_name: a file without a column (older writer) reads it as NULL, as Athena does
-      // for Parquet (columns are matched by name), instead of failing or shifting columns.
-      viewSql:
-        `CREATE OR REPLACE VIEW measures AS SELECT ${castSelect(measures)} FROM read_parquet(${sqlString(measuresGlob)}, ` +
-        "hive_partitioning = true, hive_types = {'location': VARCHAR, 'quarter': VARCHAR}, union_by_name = true)",
-      emptyViewSql: emptySelect("measures", measures),
-    },
-    {
-      name: "delivery_log",
-      glob: logGlob,
-      // One single-line JSON object per file. Explicit columns: no type guessing from the
-      // data, missing fields read as NULL and unknown fields are ignored (like Athena's JSON SerDe).
-      // `location` and `quarter` are read from the JSON, not from the path (the path holds the same
-      // values); hive_partitioning off so no `key=value` folder above the data dir adds columns.
-      viewSql:
-        `CREATE OR REPLACE VIEW delivery_log AS SELECT ${castSelect(deliveryLogColumns)} FROM read_json(${sqlString(logGlob)}, ` +
-        `format = 'newline_delimited', columns = {${jsonColumns}}, hive_partitioning = false)`,
-      emptyViewSql: emptySelect("delivery_log", deliveryLogColumns),
-    },
-    {
-      name: "occupancy",
-      glob: occupancyGlob,
-      viewSql:
-        `CREATE OR REPLACE VIEW occupancy AS SELECT ${castSelect(occupancyColumns)} FROM read_parquet(${sqlString(occupancyGlob)}, ` +
-        "union_by_name = true, hive_partitioning = false)",
-      emptyViewSql: emptySelect("occupancy", occupancyColumns),
-    },
+    `CREATE TABLE delivery_log (${logColumns})`,
+    opts.measuresFiles.length > 0
+      ? `CREATE OR REPLACE VIEW measures_all AS SELECT ${castSelect(measuresAllColumns)} FROM read_parquet(${fileList(opts.measuresFiles)}, ` +
+        "hive_partitioning = true, hive_types = {'location': VARCHAR, 'quarter': VARCHAR}, union_by_name = true)"
+      : emptySelect("measures_all", measuresAllColumns),
+    `CREATE OR REPLACE VIEW current_delivery AS ${currentDeliverySql}`,
+    `CREATE OR REPLACE VIEW measures AS ${measuresViewSql(measuresAllColumns.map((c) => c.name))}`,
+    opts.occupancyFiles.length > 0
+      ? `CREATE OR REPLACE VIEW occupancy AS SELECT ${castSelect(occupancyColumns)} FROM read_parquet(${fileList(opts.occupancyFiles)}, ` +
+        "union_by_name = true, hive_partitioning = false)"
+      : emptySelect("occupancy", occupancyColumns),
   ];
 }
+
+/** Insert of `n` delivery-log rows with `?` parameters, in column order of `deliveryLogColumnNames`. */
+export function insertLogSql(n: number): string {
+  const row = `(${deliveryLogColumns.map((c) => `CAST(? AS ${c.sql})`).join(", ")})`;
+  return `INSERT INTO delivery_log VALUES ${Array.from({ length: n }, () => row).join(", ")}`;
+}
+export const deliveryLogColumnNames = deliveryLogColumns.map(
+  (c) => c.name,
+) as (keyof typeof deliveryLogEntry.shape)[];
+
+/** Reads only the footer of a Parquet file: fails on a truncated, empty or non-Parquet file. */
+export const checkParquetSql = (file: string) =>
+  `SELECT count(*) AS n FROM parquet_metadata(${sqlString(file)})`;

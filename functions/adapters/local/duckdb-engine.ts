@@ -1,14 +1,17 @@
 /**
- * Local `QueryEngine`: an in-memory DuckDB whose tables `measures`, `delivery_log` and
- * `occupancy` are views over the files of a local curated folder (see duckdb-dialect.ts).
+ * Local `QueryEngine`: an in-memory DuckDB whose tables are the objects of one snapshot of a
+ * local curated folder (see duckdb-dialect.ts and functions/core/current.ts): every query of
+ * the engine reads exactly the same deliveries, however many deliveries finish meanwhile.
  *
- * The views are defined when the engine is created: a table whose files did not exist yet
- * stays an empty view. Open one engine per command / figures run and close it afterwards.
+ * Each Parquet object of the snapshot is checked (its footer) when the engine opens; a damaged
+ * one is left out and reported in `broken`, so the caller can refuse the figures it would touch
+ * and still serve the others. Open one engine per command / figures run and close it afterwards.
  *
  * Results are plain JSON-safe values, as the Athena adapter must return them too: integers of any
  * width and decimals as numbers (an integer beyond Number.MAX_SAFE_INTEGER throws), timestamps
  * as `YYYY-MM-DD HH:MM:SS` (no zone, seconds precision), dates as `YYYY-MM-DD`.
  */
+import { join } from "node:path";
 import {
   type DuckDBConnection,
   type DuckDBDateValue,
@@ -22,32 +25,74 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from "@duckdb/node-api";
+import { type BrokenObject, resolveSnapshot, type Snapshot } from "../../core/current.ts";
 import type { QueryEngine, Row, SqlValue } from "../../ports.ts";
-import { sessionSettings, sqlString, tableSources } from "./duckdb-dialect.ts";
+import {
+  checkParquetSql,
+  deliveryLogColumnNames,
+  insertLogSql,
+  sessionSettings,
+  snapshotTableSql,
+} from "./duckdb-dialect.ts";
+import { createFolderStore } from "./folder-store.ts";
 
-export async function createDuckDbEngine(opts: { curatedDir: string }): Promise<QueryEngine> {
+const INSERT_BATCH = 200;
+
+/**
+ * `snapshot`: the objects to read, resolved by the caller; without it, resolved now from the
+ * curated folder itself.
+ */
+export async function createDuckDbEngine(opts: {
+  curatedDir: string;
+  snapshot?: Snapshot;
+}): Promise<QueryEngine> {
+  const snapshot =
+    opts.snapshot ??
+    (await resolveSnapshot(createFolderStore(opts.curatedDir, { areaDirs: { curated: opts.curatedDir } })));
   const instance = await DuckDBInstance.create(":memory:");
   let connection: DuckDBConnection | undefined;
+  const broken: BrokenObject[] = [...snapshot.broken];
   try {
     connection = await instance.connect();
     for (const setting of sessionSettings) await connection.run(setting.sql);
-    for (const source of tableSources(opts.curatedDir)) {
-      const found = await connection.runAndReadAll(
-        `SELECT count(*) AS n FROM glob(${sqlString(source.glob)})`,
-      );
-      const hasFiles = Number(found.getRowsJson()[0]?.[0] ?? 0) > 0;
-      await connection.run(hasFiles ? source.viewSql : source.emptyViewSql);
+    const usable = async (key: string, place: { location: string | null; quarter: string | null }) => {
+      try {
+        await (connection as DuckDBConnection).run(checkParquetSql(join(opts.curatedDir, key)));
+        return true;
+      } catch {
+        broken.push({
+          key,
+          ...place,
+          problem: "ontbreekt of is geen leesbaar Parquet-bestand (afgebroken of beschadigd)",
+        });
+        return false;
+      }
+    };
+    const measuresFiles: string[] = [];
+    for (const d of snapshot.current)
+      if (d.curated_key && (await usable(d.curated_key, d)))
+        measuresFiles.push(join(opts.curatedDir, d.curated_key));
+    const occupancyFiles: string[] = [];
+    for (const o of snapshot.occupancy)
+      if (await usable(o.key, { location: "_occupancy", quarter: null }))
+        occupancyFiles.push(join(opts.curatedDir, o.key));
+    for (const sql of snapshotTableSql({ measuresFiles, occupancyFiles })) await connection.run(sql);
+    for (let i = 0; i < snapshot.log.length; i += INSERT_BATCH) {
+      const batch = snapshot.log.slice(i, i + INSERT_BATCH);
+      const values = batch.flatMap((e) => deliveryLogColumnNames.map((c) => (e[c] ?? null) as SqlValue));
+      await connection.run(insertLogSql(batch.length), values);
     }
   } catch (error) {
     connection?.closeSync();
     instance.closeSync();
     throw error;
   }
-  return new DuckDbEngine(instance, connection);
+  return new DuckDbEngine(instance, connection, broken);
 }
 
 class DuckDbEngine implements QueryEngine {
   readonly dialect = "duckdb" as const;
+  readonly broken: readonly BrokenObject[];
   /** Queries run one at a time on the single connection; callers may still start them concurrently. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -55,7 +100,10 @@ class DuckDbEngine implements QueryEngine {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-  ) {}
+    broken: readonly BrokenObject[],
+  ) {
+    this.broken = broken;
+  }
 
   query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const run = async (): Promise<Row[]> => {

@@ -48,10 +48,6 @@ function oldExcel(): ReadResult {
 }
 
 function tooLarge(bytes: number, maxBytes: number, format: FileFormat): ReadResult {
-  const advice =
-    format === "xlsx"
-      ? "Splits het bestand per kwartaal, of sla het op als CSV (gescheiden door puntkomma's); dat is vaak veel kleiner."
-      : "Splits het bestand per kwartaal en lever de delen apart aan.";
   return {
     ok: false,
     format,
@@ -59,9 +55,18 @@ function tooLarge(bytes: number, maxBytes: number, format: FileFormat): ReadResu
       code: "file-too-large",
       row: null,
       value: null,
-      message: `Dit bestand is ${megabytes(bytes)} MB; dat is groter dan de grens van ${megabytes(maxBytes)} MB. ${advice}`,
+      message: tooLargeMessage(bytes, maxBytes, format),
     },
   };
+}
+
+/** The Dutch finding for a file over the size limit (also used before a file is downloaded). */
+export function tooLargeMessage(bytes: number, maxBytes: number, format: FileFormat): string {
+  const advice =
+    format === "xlsx"
+      ? "Splits het bestand per kwartaal, of sla het op als CSV (gescheiden door puntkomma's); dat is vaak veel kleiner."
+      : "Splits het bestand per kwartaal en lever de delen apart aan.";
+  return `Dit bestand is ${megabytes(bytes)} MB; dat is groter dan de grens van ${megabytes(maxBytes)} MB. ${advice}`;
 }
 
 function megabytes(bytes: number): string {

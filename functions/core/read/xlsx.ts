@@ -1,4 +1,4 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { Unzip, UnzipInflate } from "fflate";
 import { defaultReadLimits, type ReadLimits, type ReadProblem, type ReadResult } from "./types.ts";
 
@@ -19,7 +19,9 @@ export async function readXlsx(
   if (unzipped === "too-large") return { ok: false, format: "xlsx", problem: tooLarge(limits) };
   if (unzipped === "corrupt") return invalid(corruptMessage);
 
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is loaded only when an .xlsx file is read: most deliveries are CSV.
+  const { default: excel } = await import("exceljs");
+  const workbook = new excel.Workbook();
   try {
     await workbook.xlsx.load(toArrayBuffer(bytes));
   } catch {

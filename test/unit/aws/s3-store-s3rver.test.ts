@@ -49,6 +49,7 @@ const buckets: Record<Area, { bucket: string; prefix?: string }> = {
   reports: { bucket: "reports", prefix: "documents/" },
   aggregates: { bucket: "aggregates" },
   config: { bucket: "reports", prefix: "config/" },
+  mail: { bucket: "reports", prefix: "mail/" },
 };
 
 let server: S3rverServer | undefined;

@@ -26,6 +26,7 @@ const buckets: Record<Area, { bucket: string; prefix?: string }> = {
   reports: { bucket: "vbm-reports", prefix: "documents/" },
   aggregates: { bucket: "vbm-aggregates", prefix: "" },
   config: { bucket: "vbm-reports", prefix: "config" },
+  mail: { bucket: "vbm-reports", prefix: "mail/" },
 };
 
 function store() {

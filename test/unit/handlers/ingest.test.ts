@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,12 +49,12 @@ function setup() {
 describe("ingest handler (EventBridge → core, local adapters)", () => {
   it("processes an Object Created event into curated data, receipt and delivery log", async () => {
     const { runtime, handler } = setup();
-    await runtime.store.put("dropzone", "AB/2023-Q1/all/export VBM.csv", csvBytes(rows));
+    const { version } = await runtime.store.put("dropzone", "AB/2023-Q1/all/export VBM.csv", csvBytes(rows));
     // EventBridge hands the key URL-encoded (space as +).
-    const result = await handler(event("AB/2023-Q1/all/export+VBM.csv"), context);
+    const result = await handler(event("AB/2023-Q1/all/export+VBM.csv", version), context);
     expect(result).toMatchObject({ status: "accepted", location: "AB", quarter: "2023-Q1" });
     expect(await runtime.store.list("curated", "measures/")).toEqual([
-      "measures/location=AB/quarter=2023-Q1/delivery.parquet",
+      `measures/location=AB/quarter=2023-Q1/${result.attemptId}.parquet`,
     ]);
     const log = await runtime.store.list("curated", "delivery-log/AB/2023-Q1/");
     expect(log).toEqual([`delivery-log/AB/2023-Q1/${result.attemptId}.json`]);
@@ -65,6 +65,8 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
       status: "accepted",
       rows: 2,
       received_at: "2023-04-03 08:15:00.000",
+      // The S3 sequencer, right-padded so that text order is upload order.
+      sequencer: "0062E99A88DC40746000000000000000",
       source_key: "AB/2023-Q1/all/export VBM.csv",
     });
     expect(await runtime.store.exists("receipts", entry.report_key)).toBe(true);
@@ -72,21 +74,18 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
 
   it("delivering the same event twice changes nothing and logs once", async () => {
     const { runtime, handler } = setup();
-    await runtime.store.put("dropzone", "AB/2023-Q1/all/a.csv", csvBytes(rows));
-    const first = await handler(event("AB/2023-Q1/all/a.csv"), context);
-    const parquet = await runtime.store.get(
-      "curated",
-      "measures/location=AB/quarter=2023-Q1/delivery.parquet",
-    );
-    const second = await handler(event("AB/2023-Q1/all/a.csv"), context);
+    const v1 = (await runtime.store.put("dropzone", "AB/2023-Q1/all/a.csv", csvBytes(rows))).version;
+    const first = await handler(event("AB/2023-Q1/all/a.csv", v1), context);
+    const parquetKey = `measures/location=AB/quarter=2023-Q1/${first.attemptId}.parquet`;
+    const parquet = await runtime.store.get("curated", parquetKey);
+    const second = await handler(event("AB/2023-Q1/all/a.csv", v1), context);
     expect(first.status).toBe("accepted");
     expect(second).toEqual({ ...first, status: "duplicate" });
     expect(await runtime.store.list("curated", "delivery-log/")).toHaveLength(1);
-    expect(
-      (await runtime.store.get("curated", "measures/location=AB/quarter=2023-Q1/delivery.parquet"))?.body,
-    ).toEqual(parquet?.body);
+    expect((await runtime.store.get("curated", parquetKey))?.body).toEqual(parquet?.body);
     // A new version of the same key is a new delivery.
-    const third = await handler(event("AB/2023-Q1/all/a.csv", "v-2"), context);
+    const v2 = (await runtime.store.put("dropzone", "AB/2023-Q1/all/a.csv", csvBytes(rows))).version;
+    const third = await handler(event("AB/2023-Q1/all/a.csv", v2), context);
     expect(third.status).toBe("accepted");
     expect(await runtime.store.list("curated", "delivery-log/")).toHaveLength(2);
   });
@@ -98,7 +97,7 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
     );
   });
 
-  it("mails the verdict to the location once: accepted with its report, rejected with what to fix", async () => {
+  it("leaves the verdict mail as a request for its own step, and never mails itself", async () => {
     const { runtime, handler } = setup();
     await runtime.store.put(
       "config",
@@ -107,30 +106,48 @@ describe("ingest handler (EventBridge → core, local adapters)", () => {
         JSON.stringify([{ code: "AB", name: "De Eik", emails: ["registratie@eik.example"] }]),
       ),
     );
-    const outbox = () =>
-      readdirSync(join(runtime.places.dataDir, "outbox")).filter((f) => f.endsWith(".eml"));
-    await runtime.store.put("dropzone", "AB/2023-Q1/all/good.csv", csvBytes(rows));
-    await handler(event("AB/2023-Q1/all/good.csv", "g1"), context);
-    await handler(event("AB/2023-Q1/all/good.csv", "g1"), context);
-    expect(outbox()).toHaveLength(1);
-    await runtime.store.put(
-      "dropzone",
-      "AB/2023-Q1/all/bad.csv",
-      csvBytes([["AB0001", "31.02.2023", "14:00", "", "", "", "3", ""]]),
+    const { version } = await runtime.store.put("dropzone", "AB/2023-Q1/all/good.csv", csvBytes(rows));
+    const result = await handler(event("AB/2023-Q1/all/good.csv", version), context);
+    expect(await runtime.store.list("mail", "requests/")).toEqual([`requests/${result.attemptId}.json`]);
+    expect(existsSync(join(runtime.places.dataDir, "outbox"))).toBe(false);
+  });
+
+  it("refuses a file over the size limit from the event's size, without downloading it", async () => {
+    const { runtime } = setup();
+    const { version } = await runtime.store.put("dropzone", "AB/2023-Q1/all/big.csv", csvBytes(rows));
+    const gets: string[] = [];
+    const store = runtime.store;
+    const spy = {
+      ...store,
+      get: (...a: Parameters<typeof store.get>) => {
+        gets.push(`${a[0]}/${a[1]}`);
+        return store.get(...a);
+      },
+    };
+    const spied = createIngestHandler(async () => ({
+      ...runtime,
+      store: spy,
+      ports: { ...runtime.ports, store: spy },
+    }));
+    const big = event("AB/2023-Q1/all/big.csv", version);
+    big.detail.object.size = 60 * 1024 * 1024;
+    const out = await spied(big, context);
+    expect(out.status).toBe("rejected");
+    expect(gets.filter((g) => g.startsWith("dropzone/"))).toEqual([]);
+    const quarantined = await runtime.store.list("quarantine", "AB/2023-Q1/");
+    expect(quarantined).toEqual([
+      `AB/2023-Q1/${out.attemptId}/big.csv`,
+      `AB/2023-Q1/${out.attemptId}/report.json`,
+    ]);
+    const report = JSON.parse(
+      new TextDecoder().decode(
+        (await runtime.store.get("quarantine", `AB/2023-Q1/${out.attemptId}/report.json`))?.body,
+      ),
     );
-    const rejected = await handler(event("AB/2023-Q1/all/bad.csv", "b1"), context);
-    expect(rejected.status).toBe("rejected");
-    const mails = outbox()
-      .sort()
-      .map((f) => readFileSync(join(runtime.places.dataDir, "outbox", f), "utf8"));
-    expect(mails).toHaveLength(2);
-    const [accepted, refused] = [
-      mails.find((m) => m.includes("rapport.json") && !m.includes("31.02.2023")),
-      mails.find((m) => m.includes("31.02.2023")),
-    ];
-    expect(accepted).toMatch(/^To: registratie@eik\.example/m);
-    expect(accepted).toContain("rapport.json");
-    expect(refused).toBeDefined();
-    expect(refused).toMatch(/Rij 2/);
+    expect(report.summary).toEqual([expect.objectContaining({ code: "file-too-large", count: 1 })]);
+    // The copy in quarantine is the file itself (copied by the store, not re-uploaded).
+    expect((await runtime.store.get("quarantine", `AB/2023-Q1/${out.attemptId}/big.csv`))?.body).toEqual(
+      csvBytes(rows),
+    );
   });
 });

@@ -162,6 +162,7 @@ function logEntry(
   return {
     attempt_id: id.slice(0, 20),
     received_at: "2024-07-01 09:00:00.000",
+    sequencer: null,
     processed_at: "2024-07-01 09:00:01.000",
     location,
     quarter,
@@ -177,7 +178,7 @@ function logEntry(
     codebook_version: "2023",
     pseudonym_key_version: "k1",
     report_key: `${location}/${quarter}/${id.slice(0, 20)}.json`,
-    curated_key: `measures/location=${location}/quarter=${quarter}/delivery.parquet`,
+    curated_key: `measures/location=${location}/quarter=${quarter}/${id.slice(0, 20)}.parquet`,
     quarantine_key: null,
   };
 }

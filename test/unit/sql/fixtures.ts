@@ -2,11 +2,21 @@
  * Test fixtures: a temporary curated folder with measures (Parquet, written by DuckDB with the
  * exact column types of schemas/curated.ts), delivery-log lines and occupancy loads.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { createDuckDbEngine } from "../../../functions/adapters/local/duckdb-engine.ts";
+import { pickCurrent } from "../../../functions/core/current.ts";
 import type { Row, SqlValue } from "../../../functions/ports.ts";
 import { bindParams, loadQuery } from "../../../queries/index.ts";
 import { codebookFor } from "../../../schemas/codebook.ts";
@@ -61,18 +71,47 @@ async function copyToParquet(
   }
 }
 
-/** Writes the one measures object of a location and quarter (an empty list = header-only delivery). */
+/**
+ * The attempt whose measures `writeMeasures` writes: the current accepted attempt of the location
+ * and quarter already in the fixture's delivery log, else a new accepted log line (scope all).
+ */
+function attemptForMeasures(dir: string, location: string, quarter: string, rows: number): string {
+  const logDir = join(dir, "delivery-log", location, quarter);
+  const entries = existsSync(logDir)
+    ? readdirSync(logDir).map((f) =>
+        deliveryLogEntry.parse(JSON.parse(readFileSync(join(logDir, f), "utf8"))),
+      )
+    : [];
+  const current = pickCurrent(entries).get(`${location}/${quarter}`);
+  if (current) return current.attempt_id;
+  const id = createHash("sha256").update(`${location}/${quarter}`).digest("hex").slice(0, 20);
+  writeLog(dir, {
+    attempt_id: id,
+    location,
+    quarter,
+    status: "accepted",
+    rows,
+    processed_at: "2023-01-01 00:00:00.000",
+  });
+  return id;
+}
+
+/**
+ * Writes the measures object of the current delivery of a location and quarter (an empty list =
+ * header-only delivery), with its accepted delivery-log line when the test wrote none.
+ */
 export async function writeMeasures(
   dir: string,
   location: string,
   quarter: string,
   measures: readonly MeasureFixture[],
 ): Promise<void> {
+  const attemptId = attemptForMeasures(dir, location, quarter, measures.length);
   const rows = measures.map((m, i): SqlValue[] => {
     const type = codebook.types.find((t) => t.code === m.type);
     if (!type) throw new Error(`fixture: unknown type ${m.type}`);
     const byColumn: Record<(typeof measureColumns)[number]["name"], SqlValue> = {
-      delivery_id: `${location}${quarter}`.toLowerCase(),
+      delivery_id: attemptId,
       source_row: i + 2,
       youth_pseudonym: m.youth,
       start_ts: `${m.start}:00`,
@@ -90,7 +129,7 @@ export async function writeMeasures(
     };
     return measureColumns.map((c) => byColumn[c.name]);
   });
-  await copyToParquet(measureColumns, rows, join(dir, curatedKeys.measures(location, quarter)));
+  await copyToParquet(measureColumns, rows, join(dir, curatedKeys.measures(location, quarter, attemptId)));
 }
 
 export type LogFixture = Pick<DeliveryLogEntry, "location" | "quarter" | "status" | "processed_at"> &
@@ -112,7 +151,9 @@ export function writeLog(dir: string, fixture: LogFixture): DeliveryLogEntry {
     codebook_version: "2023",
     pseudonym_key_version: "k1",
     report_key: `reports/${fixture.attempt_id}.html`,
-    curated_key: accepted ? curatedKeys.measures(fixture.location, fixture.quarter) : null,
+    curated_key: accepted
+      ? curatedKeys.measures(fixture.location, fixture.quarter, fixture.attempt_id)
+      : null,
     quarantine_key: accepted ? null : `quarantine/${fixture.attempt_id}`,
     ...fixture,
   });
@@ -142,6 +183,32 @@ export async function writeOccupancy(
     loadId,
   ]);
   await copyToParquet(occupancyColumns, values, join(dir, curatedKeys.occupancy(loadId)));
+  // The load counts once its log line exists (as the ingest commits it).
+  const attemptId = createHash("sha256").update(loadId).digest("hex").slice(0, 20);
+  const entry = deliveryLogEntry.parse({
+    attempt_id: attemptId,
+    received_at: loadedAt,
+    processed_at: loadedAt,
+    location: "_occupancy",
+    quarter: "_",
+    scope: null,
+    source_key: `occupancy/${loadId}.csv`,
+    file_name: `${loadId}.csv`,
+    file_sha256: "0".repeat(64),
+    file_bytes: 100,
+    rows: rows.length,
+    status: "accepted",
+    errors: 0,
+    warnings: 0,
+    codebook_version: null,
+    pseudonym_key_version: null,
+    report_key: `_occupancy/_/${attemptId}/report.json`,
+    curated_key: curatedKeys.occupancy(loadId),
+    quarantine_key: null,
+  });
+  const logPath = join(dir, "occupancy-log", `${attemptId}.json`);
+  mkdirSync(dirname(logPath), { recursive: true });
+  writeFileSync(logPath, `${JSON.stringify(entry)}\n`);
 }
 
 export interface QueryValues {

@@ -97,11 +97,11 @@ describe("queries/*.sql", () => {
       "b",
       "AB",
       "AB",
-      "s",
       "a",
       "b",
       "AB",
       "AB",
+      "s",
     ]);
     expect(() => bindParams("rates", { from: "a", to: "b", location: null })).toThrow(/seclusionCategory/);
   });
