@@ -1,6 +1,13 @@
 import type * as glue from "aws-cdk-lib/aws-glue";
 import { type AggregateDefinition, aggregateExtraColumns } from "../queries/aggregates.ts";
-import { deliveryLogEntry, measureColumns, occupancyColumns } from "../schemas/curated.ts";
+import {
+  currentDeliveryColumns,
+  currentDeliverySql,
+  deliveryLogEntry,
+  measureColumns,
+  measuresViewSql,
+  occupancyColumns,
+} from "../schemas/curated.ts";
 
 /**
  * Glue (Hive) types of the curated tables, derived from the product's own schema definitions so
@@ -75,22 +82,15 @@ export function projectedLocationCodes(): string[] {
 }
 
 /**
- * The pointer to the current delivery of a location and quarter (`current/<LOC>/<Q>.json`, one
- * JSON line written by the ingest with a conditional put).
+ * Columns of the view `current_delivery` (the current accepted delivery per location and
+ * quarter, over the delivery log), typed as in the delivery log.
  */
-export const currentDeliveryColumns: glue.CfnTable.ColumnProperty[] = [
-  { name: "location", type: "string" },
-  { name: "quarter", type: "string" },
-  { name: "attempt_id", type: "string" },
-  { name: "scope", type: "string" },
-  { name: "rows", type: "int" },
-  { name: "codebook_version", type: "string" },
-  { name: "pseudonym_key_version", type: "string" },
-  { name: "received_at", type: "string" },
-  { name: "sequencer", type: "string" },
-  { name: "processed_at", type: "string" },
-  { name: "curated_key", type: "string" },
-];
+export const currentDeliveryViewColumns: glue.CfnTable.ColumnProperty[] = currentDeliveryColumns.map(
+  (name) => ({
+    name,
+    type: DELIVERY_LOG_TYPES[name] ?? "string",
+  }),
+);
 
 /** Presto (Athena engine) type of a Glue (Hive) column type, as a view definition stores it. */
 const PRESTO_TYPE: Record<string, string> = {
@@ -103,16 +103,28 @@ const PRESTO_TYPE: Record<string, string> = {
   double: "double",
 };
 
-/** The view `measures`: the rows of the current delivery per location and quarter only. */
-export const MEASURES_VIEW_SQL =
-  "SELECT m.* FROM measures_all m JOIN current_delivery c ON m.location = c.location AND m.quarter = c.quarter AND m.delivery_id = c.attempt_id";
-
-/** Columns of the view: the measures columns, then the partition columns of `measures_all`. */
+/**
+ * Columns of the view `measures` (the rows of the current deliveries): the measures columns,
+ * then the partition columns of `measures_all`.
+ */
 export const measuresViewColumns: glue.CfnTable.ColumnProperty[] = [
   ...measuresColumns,
   { name: "location", type: "string" },
   { name: "quarter", type: "string" },
 ];
+
+/**
+ * The two views of `vbm_curated`, with the SQL the product defines once (schemas/curated.ts) and
+ * DuckDB runs locally: `current_delivery` over `delivery_log`, `measures` over `measures_all`
+ * joined with `current_delivery`.
+ */
+export const CURATED_VIEWS = {
+  currentDelivery: { sql: currentDeliverySql, columns: currentDeliveryViewColumns },
+  measures: {
+    sql: measuresViewSql(measuresViewColumns.map((c) => c.name as string)),
+    columns: measuresViewColumns,
+  },
+} as const;
 
 /**
  * The Glue table input of an Athena (Presto) view: Athena reads the definition from

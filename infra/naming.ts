@@ -36,9 +36,9 @@ export function s3Url(area: BucketArea, path = ""): string {
 
 export const DATABASES = { curated: "vbm_curated", aggregates: "vbm_aggregates" } as const;
 /**
- * Tables (and the one view) of `vbm_curated`. `measures_all` holds every accepted attempt
- * (one immutable Parquet object per attempt); the view `measures` keeps the rows of the current
- * delivery per location and quarter only, as named by the pointers in `current_delivery`.
+ * Tables and views of `vbm_curated`. `measures_all` holds every accepted attempt (one immutable
+ * Parquet object per attempt); the view `current_delivery` picks the current attempt per location
+ * and quarter from `delivery_log`, and the view `measures` keeps the rows of those only.
  */
 export const CURATED_TABLES = {
   measuresAll: "measures_all",
@@ -52,8 +52,7 @@ export const CURATED_TABLES = {
 export const CURATED_PREFIXES = {
   /** `measures/location=<LOC>/quarter=<Q>/<attempt id>.parquet`, one object per accepted attempt. */
   measures: "measures/",
-  /** `current/<LOC>/<Q>.json`: the pointer to the current delivery (conditional writes). */
-  current: "current/",
+  /** `delivery-log/<LOC>/<Q>/<attempt id>.json`: the line that commits an attempt. */
   deliveryLog: "delivery-log/",
   occupancy: "occupancy/",
   occupancyLog: "occupancy-log/",

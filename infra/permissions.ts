@@ -111,18 +111,22 @@ export function browseCatalog(database: string, tables: readonly string[]): Perm
   ];
 }
 
-/** Prefixes of the curated bucket behind the tables of `vbm_curated`. */
+/**
+ * Prefixes of the curated bucket a reader needs: the objects behind the tables of `vbm_curated`,
+ * and the occupancy log, which a run reads with the delivery log to fix its snapshot (the
+ * deliveries and loads it counts, functions/core/current.ts).
+ */
 const CURATED_TABLE_PREFIXES = [
   CURATED_PREFIXES.measures,
-  CURATED_PREFIXES.current,
   CURATED_PREFIXES.deliveryLog,
   CURATED_PREFIXES.occupancy,
+  CURATED_PREFIXES.occupancyLog,
 ];
 
 /**
- * Reading the curated tables as the facilitator does (role and document functions alike): the
- * catalog of `vbm_curated` (the view `measures` and the tables behind it), and the objects of
- * the measures, the current-delivery pointers, the delivery log and occupancy.
+ * Reading the curated tables as the facilitator does (role, materialiser and document functions
+ * alike): the catalog of `vbm_curated` (the views and the tables behind them), and the objects of
+ * the measures, the delivery log, occupancy and its log.
  */
 export function readCuratedTables(): Permission[] {
   return [
@@ -146,7 +150,7 @@ export function readCuratedTables(): Permission[] {
       actions: ["s3:GetObject"],
       resources: CURATED_TABLE_PREFIXES.map((p) => objectsArn("curated", p)),
       wildcardReason:
-        "the delivery log (delivery status), the current-delivery pointers and the tables Athena reads are one object per location, quarter or attempt below these prefixes",
+        "the delivery log (delivery status, the current deliveries), the occupancy log and the tables Athena reads are one object per location, quarter, attempt or load below these prefixes",
     },
   ];
 }

@@ -6,12 +6,10 @@ import type { Construct } from "constructs";
 import { aggregates } from "../../queries/aggregates.ts";
 import {
   aggregateColumns,
-  currentDeliveryColumns,
+  CURATED_VIEWS,
   deliveryLogColumns,
   JSON_LINES_STORAGE,
-  MEASURES_VIEW_SQL,
   measuresColumns,
-  measuresViewColumns,
   occupancyTableColumns,
   PARQUET_STORAGE,
   prestoView,
@@ -106,30 +104,34 @@ export class CatalogStack extends Stack {
       },
     });
 
-    table("CurrentDeliveryTable", this.curatedDatabase, {
-      name: CURATED_TABLES.currentDelivery,
-      description:
-        "The current delivery per location and quarter: one JSON pointer per location and quarter, written by the ingest with a conditional put",
-      parameters: { classification: "json" },
-      storageDescriptor: {
-        ...JSON_LINES_STORAGE,
-        columns: currentDeliveryColumns,
-        location: s3Url("curated", CURATED_PREFIXES.current),
-      },
-    });
-
-    const measuresView = new glue.CfnTable(this, "MeasuresView", {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseName: this.curatedDatabase.ref,
-      tableInput: prestoView(
-        CURATED_TABLES.measures,
-        DATABASES.curated,
-        MEASURES_VIEW_SQL,
-        measuresViewColumns,
-        "One row per restrictive measure of the current accepted delivery per location and quarter",
-      ),
-    });
-    measuresView.addResourceDependency(this.curatedDatabase);
+    // The views hold no data of their own: Athena expands them at query time. `measures` reads
+    // `current_delivery`, which reads `delivery_log`.
+    const view = (
+      id: string,
+      name: string,
+      def: (typeof CURATED_VIEWS)[keyof typeof CURATED_VIEWS],
+      description: string,
+    ) => {
+      const v = new glue.CfnTable(this, id, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: this.curatedDatabase.ref,
+        tableInput: prestoView(name, DATABASES.curated, def.sql, def.columns, description),
+      });
+      v.addResourceDependency(this.curatedDatabase);
+      return v;
+    };
+    view(
+      "CurrentDeliveryView",
+      CURATED_TABLES.currentDelivery,
+      CURATED_VIEWS.currentDelivery,
+      "The current delivery per location and quarter: of its accepted attempts the one uploaded last (from the delivery log)",
+    );
+    view(
+      "MeasuresView",
+      CURATED_TABLES.measures,
+      CURATED_VIEWS.measures,
+      "One row per restrictive measure of the current accepted delivery per location and quarter",
+    );
 
     table("DeliveryLogTable", this.curatedDatabase, {
       name: CURATED_TABLES.deliveryLog,

@@ -20,12 +20,8 @@ import {
   bucketArn,
   bucketName,
   CURATED_PREFIXES,
-  CURATED_TABLES,
   DATABASES,
   FUNCTIONS,
-  glueCatalogArn,
-  glueDatabaseArn,
-  glueTableArn,
   objectsArn,
   REPORTS_PREFIXES,
   SES_CONFIGURATION_SET,
@@ -34,6 +30,7 @@ import {
 import {
   dataKeyThroughS3,
   facilitatorQueryPermissions,
+  readCuratedTables,
   readLocationsConfig,
   sendMailFromIdentity,
 } from "../permissions.ts";
@@ -147,8 +144,8 @@ export class PipelineStack extends Stack {
       },
       {
         // Without ListBucket a missing key answers 403 instead of 404 (the handler checks whether
-        // a URL-decoded key exists, a pointer or a delivery-log line exists), and the garbage
-        // collection lists the attempts of a location and quarter under measures/.
+        // a URL-decoded key exists or a delivery-log line exists), and the ingest lists the
+        // attempts of a location and quarter under delivery-log/ and measures/.
         sid: "ListDropZoneAndCurated",
         actions: ["s3:ListBucket"],
         resources: [bucketArn("dropzone"), bucketArn("curated")],
@@ -160,19 +157,18 @@ export class PipelineStack extends Stack {
         conditions: { StringLike: { "s3:prefix": [`${REPORTS_PREFIXES.receipts}*`] } },
       },
       {
-        // Per-attempt measures, the current-delivery pointers (conditional puts: If-Match /
-        // If-None-Match, which need read and write), the delivery log and occupancy.
+        // Per-attempt measures (head: their age before collecting them), the delivery-log line
+        // that commits an attempt (read back for the current delivery), occupancy and its log.
         sid: "WriteCuratedData",
         actions: ["s3:GetObject", "s3:PutObject"],
         resources: [
           CURATED_PREFIXES.measures,
-          CURATED_PREFIXES.current,
           CURATED_PREFIXES.deliveryLog,
           CURATED_PREFIXES.occupancy,
           CURATED_PREFIXES.occupancyLog,
         ].map((p) => objectsArn("curated", p)),
         wildcardReason:
-          "keys below these prefixes are per location, quarter and attempt id (curated layout in README); the wildcard never reaches beyond the five prefixes the ingest owns",
+          "keys below these prefixes are per location, quarter and attempt id (curated layout in README); the wildcard never reaches beyond the four prefixes the ingest owns",
       },
       {
         sid: "CollectSupersededAttempts",
@@ -258,46 +254,11 @@ export class PipelineStack extends Stack {
 
     const materialisePermissions: Permission[] = [
       ...facilitatorQueryPermissions(),
-      {
-        // The aggregate queries read the view measures (measures_all joined with the
-        // current-delivery pointers) and occupancy; the materialiser writes Parquet itself
-        // (after disclosure control), so it needs no rights on the aggregates catalog.
-        sid: "ReadCatalog",
-        actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-        resources: [
-          glueCatalogArn(),
-          glueDatabaseArn(DATABASES.curated),
-          ...[
-            CURATED_TABLES.measures,
-            CURATED_TABLES.measuresAll,
-            CURATED_TABLES.currentDelivery,
-            CURATED_TABLES.occupancy,
-          ].map((t) => glueTableArn(DATABASES.curated, t)),
-        ],
-      },
-      {
-        sid: "ListQueriedPrefixes",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn("curated")],
-        conditions: {
-          StringLike: {
-            "s3:prefix": [
-              CURATED_PREFIXES.measures,
-              CURATED_PREFIXES.current,
-              CURATED_PREFIXES.occupancy,
-            ].map((p) => `${p}*`),
-          },
-        },
-      },
-      {
-        sid: "ReadQueriedData",
-        actions: ["s3:GetObject"],
-        resources: [CURATED_PREFIXES.measures, CURATED_PREFIXES.current, CURATED_PREFIXES.occupancy].map(
-          (p) => objectsArn("curated", p),
-        ),
-        wildcardReason:
-          "Athena reads every partition object under measures/ and occupancy/ and every pointer under current/",
-      },
+      // The aggregate queries read the views measures and current_delivery (over measures_all and
+      // delivery_log) and occupancy, with the snapshot of the run taken from the delivery and
+      // occupancy logs; the materialiser writes Parquet itself (after disclosure control), so it
+      // needs no rights on the aggregates catalog.
+      ...readCuratedTables(),
       {
         sid: "LocateBuckets",
         actions: ["s3:GetBucketLocation"],

@@ -174,7 +174,7 @@ describe("facilitator", () => {
       ),
     );
     expect(asList(bySid.get("ReadCuratedTables")?.Resource).map(flat).sort()).toEqual(
-      ["current/*", "delivery-log/*", "measures/*", "occupancy/*"].map(
+      ["delivery-log/*", "measures/*", "occupancy-log/*", "occupancy/*"].map(
         (p) => `arn:<AWS::Partition>:s3:::vbm-curated-<AWS::AccountId>-<AWS::Region>/${p}`,
       ),
     );

@@ -2,7 +2,14 @@ import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseDate } from "../../functions/core/time.ts";
 import { aggregates } from "../../queries/aggregates.ts";
-import { deliveryLogEntry, measureColumns, occupancyColumns } from "../../schemas/curated.ts";
+import {
+  currentDeliveryColumns,
+  currentDeliverySql,
+  deliveryLogEntry,
+  measureColumns,
+  measuresViewSql,
+  occupancyColumns,
+} from "../../schemas/curated.ts";
 import { locationCode, quarterId } from "../../schemas/delivery.ts";
 import { flat, type Json, props, resourcesOf, sharedAssembly } from "./assembly.ts";
 
@@ -66,7 +73,7 @@ function ingestYears(): { first: number; last: number } {
 }
 
 describe("vbm_curated", () => {
-  it("holds measures_all, current_delivery, delivery_log and occupancy as external tables, and the view measures", () => {
+  it("holds measures_all, delivery_log and occupancy as external tables, and the views current_delivery and measures", () => {
     const t = tables("vbm_curated");
     expect([...t.keys()].sort()).toEqual([
       "current_delivery",
@@ -76,7 +83,9 @@ describe("vbm_curated", () => {
       "occupancy",
     ]);
     for (const [name, table] of t)
-      expect(table.TableType, name).toBe(name === "measures" ? "VIRTUAL_VIEW" : "EXTERNAL_TABLE");
+      expect(table.TableType, name).toBe(
+        name === "measures" || name === "current_delivery" ? "VIRTUAL_VIEW" : "EXTERNAL_TABLE",
+      );
   });
 
   it("declares measures_all with the curated schema's columns and projected location/quarter partitions", () => {
@@ -130,40 +139,35 @@ describe("vbm_curated", () => {
     expect(JSON.stringify(catalog.toJSON()).length).toBeLessThan(1024 * 1024);
   });
 
-  it("declares current_delivery as JSON lines over current/, rows typed int", () => {
-    const c = tables("vbm_curated").get("current_delivery") as TableInput;
-    expect(c.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe("org.openx.data.jsonserde.JsonSerDe");
-    expect(c.StorageDescriptor.Columns.map((x) => [x.Name, x.Type])).toEqual([
-      ["location", "string"],
-      ["quarter", "string"],
-      ["attempt_id", "string"],
-      ["scope", "string"],
-      ["rows", "int"],
-      ["codebook_version", "string"],
-      ["pseudonym_key_version", "string"],
-      ["received_at", "string"],
-      ["sequencer", "string"],
-      ["processed_at", "string"],
-      ["curated_key", "string"],
-    ]);
-    expect(flat(c.StorageDescriptor.Location)).toBe(
-      "s3://vbm-curated-<AWS::AccountId>-<AWS::Region>/current/",
-    );
-    expect(c.PartitionKeys).toBeUndefined();
-  });
-
-  it("defines measures as a Presto view: the rows of the current delivery of each location and quarter", () => {
-    const v = tables("vbm_curated").get("measures") as TableInput;
+  /** The definition Athena reads from a Presto view's `viewOriginalText`. */
+  const viewDefinition = (name: string) => {
+    const v = tables("vbm_curated").get(name) as TableInput;
     expect(v.Parameters).toEqual({ presto_view: "true", comment: "Presto View" });
     expect(v.ViewExpandedText).toBe("/* Presto View */");
     const m = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(v.ViewOriginalText ?? "");
     expect(m, v.ViewOriginalText).not.toBeNull();
-    const definition = JSON.parse(Buffer.from(m?.[1] as string, "base64").toString("utf8"));
+    const definition = JSON.parse(Buffer.from(m?.[1] as string, "base64").toString("utf8")) as {
+      originalSql: string;
+      catalog: string;
+      schema: string;
+      columns: { name: string; type: string }[];
+    };
     expect(definition.catalog).toBe("awsdatacatalog");
     expect(definition.schema).toBe("vbm_curated");
-    expect(definition.originalSql).toBe(
-      "SELECT m.* FROM measures_all m JOIN current_delivery c ON m.location = c.location AND m.quarter = c.quarter AND m.delivery_id = c.attempt_id",
-    );
+    expect(v.StorageDescriptor.Columns.map((c) => c.Name)).toEqual(definition.columns.map((c) => c.name));
+    return definition;
+  };
+
+  it("defines current_delivery as a Presto view over delivery_log, with the product's own SQL", () => {
+    const d = viewDefinition("current_delivery");
+    expect(d.originalSql).toBe(currentDeliverySql);
+    expect(d.columns.map((c) => c.name)).toEqual([...currentDeliveryColumns]);
+    expect(d.columns.find((c) => c.name === "rows")?.type).toBe("integer");
+    for (const c of d.columns) if (c.name !== "rows") expect(c.type, c.name).toBe("varchar");
+  });
+
+  it("defines measures as a Presto view: the rows of the current delivery of each location and quarter", () => {
+    const definition = viewDefinition("measures");
     const PRESTO: Record<string, string> = {
       VARCHAR: "varchar",
       INTEGER: "integer",
@@ -178,7 +182,8 @@ describe("vbm_curated", () => {
       { name: "quarter", type: "varchar" },
     ];
     expect(definition.columns).toEqual(columns);
-    expect(v.StorageDescriptor.Columns.map((c) => c.Name)).toEqual(columns.map((c) => c.name));
+    expect(definition.originalSql).toBe(measuresViewSql(columns.map((c) => c.name)));
+    expect(definition.originalSql).toMatch(/FROM measures_all m\s+JOIN current_delivery c/);
   });
 
   it("declares the delivery log as JSON lines with every log field, numbers typed", () => {

@@ -266,7 +266,7 @@ describe("function permissions", () => {
   const reports = (p: string) => `arn:<AWS::Partition>:s3:::vbm-reports-<AWS::AccountId>-<AWS::Region>/${p}`;
   const bucket = (area: string) => `arn:<AWS::Partition>:s3:::vbm-${area}-<AWS::AccountId>-<AWS::Region>`;
 
-  it("lets ingest read the drop zone (by version), copy into quarantine, keep curated data with pointers, and MAC; no mail", () => {
+  it("lets ingest read the drop zone (by version), copy into quarantine, keep per-attempt curated data, and MAC; no mail", () => {
     const actions = actionsOn(statementsFor("vbm-ingest"));
     expect([...actions.keys()].sort()).toEqual(
       [
@@ -288,14 +288,15 @@ describe("function permissions", () => {
     );
     expect(actions.get("s3:PutObject")).toEqual(
       [
-        ...["measures/*", "current/*", "delivery-log/*", "occupancy/*", "occupancy-log/*"].map(curated),
+        ...["measures/*", "delivery-log/*", "occupancy/*", "occupancy-log/*"].map(curated),
         `${bucket("quarantine")}/*`,
         reports("receipts/*"),
         reports("mail/requests/*"),
       ].sort(),
     );
-    // Conditional puts of the pointer read it first.
-    expect(actions.get("s3:GetObject")).toContain(curated("current/*"));
+    // The delivery log is read back (current delivery); measures objects are headed before collection.
+    expect(actions.get("s3:GetObject")).toContain(curated("delivery-log/*"));
+    expect(actions.get("s3:GetObject")).toContain(curated("measures/*"));
     expect(actions.get("s3:GetObject")).toContain(`${bucket("dropzone")}/*`);
     expect(actions.get("s3:GetObjectVersion")).toEqual([`${bucket("dropzone")}/*`]);
     // Superseded per-attempt objects are collected; nothing else can be deleted.
@@ -351,11 +352,14 @@ describe("function permissions", () => {
     expect(actions.has("glue:CreateTable")).toBe(false);
     expect(actions.has("glue:DeleteTable")).toBe(false);
     expect((actions.get("glue:GetTable") ?? []).filter((r) => r.includes(":table/"))).toEqual(
-      ["current_delivery", "measures", "measures_all", "occupancy"].map(
+      ["current_delivery", "delivery_log", "measures", "measures_all", "occupancy"].map(
         (t) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/vbm_curated/${t}`,
       ),
     );
-    expect(actions.get("s3:GetObject")).toContain(curated("current/*"));
+    // The run's snapshot comes from the delivery and occupancy logs.
+    expect(actions.get("s3:GetObject")).toEqual(
+      expect.arrayContaining([curated("delivery-log/*"), curated("occupancy-log/*")]),
+    );
     expect([...actions.keys()].some((a) => a.startsWith("ses:"))).toBe(false);
     expect(actions.get("athena:StartQueryExecution")).toEqual([
       "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/vbm-facilitator",
