@@ -1,23 +1,24 @@
-import { AthenaClient } from "@aws-sdk/client-athena";
-import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
-import { locationsConfig } from "../schemas/locations.ts";
-import { createAthenaEngine } from "./adapters/aws/athena-engine.ts";
-import { createKmsPseudonymiser } from "./adapters/aws/kms-pseudonymiser.ts";
+import { checkLocationsConfig, type LocationConfig } from "../schemas/locations.ts";
 import { createS3Store } from "./adapters/aws/s3-store.ts";
 import { createJsonLogger } from "./adapters/lambda/json-logger.ts";
 import type { Runtime } from "./compose.ts";
 import { systemClock } from "./compose.ts";
-import { athenaEnv, ingestEnv, mailEnv, parseEnv, storageEnv } from "./config.ts";
+import { athenaEnv, ConfigError, ingestEnv, mailEnv, parseEnv, storageEnv } from "./config.ts";
 import { resolveSnapshot } from "./core/current.ts";
-import type { Ports, Pseudonymiser } from "./ports.ts";
+import type { ObjectStore, Ports, Pseudonymiser } from "./ports.ts";
+
+/** Key of the locations config in the `config` area (reports bucket, `config/locations.json`). */
+export const LOCATIONS_CONFIG = "locations.json";
 
 /**
  * The AWS side of the composition point (loaded only in AWS mode). Configuration is parsed once
- * per container; the KMS pseudonymiser and the Athena engine are built only by the functions
- * whose environment has their variables, so a function cannot use what it was not given.
+ * per container; the KMS pseudonymiser, the Athena engine and the SES mailer are loaded (lazy
+ * `import()`) and built only by the functions whose environment has their variables, so a
+ * function cannot use what it was not given, and a function's bundle can leave out the parts
+ * it never loads (infra/constructs/pipeline-function.ts, LAZY_MODULES).
  */
-export function createAwsRuntime(env: Record<string, string | undefined>): Runtime {
+export async function createAwsRuntime(env: Record<string, string | undefined>): Promise<Runtime> {
   const storage = parseEnv(storageEnv, env);
   const region = storage.AWS_REGION;
   const athena = athenaEnv.safeParse(env);
@@ -30,6 +31,7 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
       receipts: { bucket: storage.REPORTS_BUCKET, prefix: "receipts/" },
       reports: { bucket: storage.REPORTS_BUCKET, prefix: "documents/" },
       config: { bucket: storage.REPORTS_BUCKET, prefix: "config/" },
+      // Verdict mail requests and their send status (mail/requests/, mail/status/).
       mail: { bucket: storage.REPORTS_BUCKET, prefix: "mail/" },
       // Only the materialise function is given (and allowed) the aggregates bucket.
       aggregates: {
@@ -39,25 +41,30 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
     },
   });
   const logger = createJsonLogger(env.AWS_LAMBDA_FUNCTION_NAME ?? "vbm-monitor");
-  const locationCodes = (): string[] =>
-    (env.LOCATION_CODES ?? "")
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean);
-  // The pseudonymiser is built on first use: only the ingest function has (and may use) the
-  // KMS key, so the other functions must not need its variable.
+  // Only the ingest function has (and may use) the KMS key: the KMS adapter is loaded when its
+  // variables are there, and the pseudonymiser is built on first use. The other functions must
+  // not need its variable, and their bundles leave the KMS client out.
+  const ingest = ingestEnv.safeParse(env);
+  const kms = ingest.success
+    ? {
+        ...(await import("@aws-sdk/client-kms")),
+        ...(await import("./adapters/aws/kms-pseudonymiser.ts")),
+      }
+    : undefined;
   let pseudonymiser: Pseudonymiser | undefined;
   const lazyPseudonymiser = (): Pseudonymiser => {
     if (!pseudonymiser) {
-      const ingest = parseEnv(ingestEnv, env);
-      pseudonymiser = createKmsPseudonymiser({
-        client: new KMSClient({ region }),
-        keyId: ingest.PSEUDONYM_KEY_ID,
-        concurrency: ingest.PSEUDONYM_CONCURRENCY,
+      const config = parseEnv(ingestEnv, env);
+      if (!kms) throw new ConfigError("configuration: PSEUDONYM_KEY_ID is not set");
+      pseudonymiser = kms.createKmsPseudonymiser({
+        client: new kms.KMSClient({ region }),
+        keyId: config.PSEUDONYM_KEY_ID,
+        concurrency: config.PSEUDONYM_CONCURRENCY,
       });
     }
     return pseudonymiser;
   };
+  const locations = cachedLocations(store);
   let ports: Ports | undefined;
   const s3 = (bucket: string) => `s3://${bucket}`;
   return {
@@ -80,6 +87,8 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
     async openQueryEngine(range) {
       const config = parseEnv(athenaEnv, env);
       const snapshot = await resolveSnapshot(store, range);
+      const { AthenaClient } = await import("@aws-sdk/client-athena");
+      const { createAthenaEngine } = await import("./adapters/aws/athena-engine.ts");
       return createAthenaEngine({
         snapshot,
         client: new AthenaClient({ region }),
@@ -99,11 +108,7 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
         configurationSet: mail.SES_CONFIGURATION_SET,
       });
     },
-    async loadLocations() {
-      // The document functions get names and recipients; the others only the codes.
-      if (env.LOCATIONS_JSON) return locationsConfig.parse(JSON.parse(env.LOCATIONS_JSON));
-      return locationCodes().map((code) => ({ code, name: code, emails: [] }));
-    },
+    loadLocations: locations,
     places: {
       dataDir: s3(storage.CURATED_BUCKET),
       curated: s3(storage.CURATED_BUCKET),
@@ -119,5 +124,36 @@ export function createAwsRuntime(env: Record<string, string | undefined>): Runti
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The locations config (codes, names, recipients) from `config/locations.json` in the config
+ * area, deployed there by the CDK app; read once per container. A failed read is not cached, so
+ * the next invocation tries again. A missing object means no locations (as in local mode); an
+ * unreadable or invalid one is an error.
+ */
+export function cachedLocations(store: ObjectStore): () => Promise<LocationConfig[]> {
+  let cached: Promise<LocationConfig[]> | undefined;
+  const load = async (): Promise<LocationConfig[]> => {
+    const obj = await store.get("config", LOCATIONS_CONFIG);
+    if (!obj) return [];
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(obj.body));
+    } catch (e) {
+      throw new ConfigError(`config/${LOCATIONS_CONFIG} is not valid JSON: ${(e as Error).message}`);
+    }
+    const checked = checkLocationsConfig(json);
+    if (!checked.ok)
+      throw new ConfigError(`config/${LOCATIONS_CONFIG} is invalid: ${checked.problems.join("; ")}`);
+    return checked.locations;
+  };
+  return () => {
+    cached ??= load().catch((e: unknown) => {
+      cached = undefined;
+      throw e;
+    });
+    return cached;
   };
 }

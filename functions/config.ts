@@ -24,8 +24,11 @@ export const storageEnv = z.object({
 export const ingestEnv = storageEnv.extend({
   /** ARN or id of the KMS HMAC_256 key for pseudonyms. */
   PSEUDONYM_KEY_ID: name,
-  /** Location codes allowed to deliver, comma separated (from the locations config). */
-  LOCATION_CODES: codes,
+  /**
+   * Location codes, comma separated. Not set by the CDK app: the locations come from
+   * `config/locations.json` in the config area (functions/compose-aws.ts).
+   */
+  LOCATION_CODES: codes.optional(),
   PSEUDONYM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
 });
 
@@ -37,7 +40,8 @@ export const athenaEnv = z.object({
   /** Glue database with the materialised aggregate tables (the only one IGJ can read). */
   ATHENA_AGGREGATES_DATABASE: name,
   AGGREGATES_BUCKET: name,
-  LOCATION_CODES: codes,
+  /** Not set by the CDK app (see ingestEnv). */
+  LOCATION_CODES: codes.optional(),
 });
 
 export const mailEnv = z.object({
@@ -47,11 +51,10 @@ export const mailEnv = z.object({
 });
 
 /**
- * Location names and e-mail recipients for the document functions, as JSON
- * (`[{"code":"AB","name":"…","emails":["…"]}]`, the locations config without principals).
+ * Settings of the document functions. Location names and recipients are not in the environment:
+ * they come from `config/locations.json` in the config area (functions/compose-aws.ts).
  */
 export const documentsEnv = z.object({
-  LOCATIONS_JSON: z.string().min(2),
   /** Facilitator addresses that receive the national report. */
   FACILITATOR_EMAILS: z.string().default(""),
 });

@@ -1,6 +1,13 @@
 import type * as glue from "aws-cdk-lib/aws-glue";
 import { type AggregateDefinition, aggregateExtraColumns } from "../queries/aggregates.ts";
-import { deliveryLogEntry, measureColumns, occupancyColumns } from "../schemas/curated.ts";
+import {
+  currentDeliveryColumns,
+  currentDeliverySql,
+  deliveryLogEntry,
+  measureColumns,
+  measuresViewSql,
+  occupancyColumns,
+} from "../schemas/curated.ts";
 
 /**
  * Glue (Hive) types of the curated tables, derived from the product's own schema definitions so
@@ -45,12 +52,114 @@ export function aggregateColumns(agg: AggregateDefinition): glue.CfnTable.Column
   ];
 }
 
-/** Every quarter the partition projection knows: 2023-Q1 up to and including `lastYear`-Q4. */
-export function projectedQuarters(firstYear = 2023, lastYear = 2035): string[] {
+/**
+ * The years the partition projection covers: every year a stored row can have. The ingest
+ * accepts a date only in 1900–2999 (`functions/core/time.ts`) and rejects a row that starts
+ * outside the delivered quarter, so every accepted measure lies in a quarter of these years
+ * (a delivery of another year holds no rows; its pointer and log line stay visible).
+ */
+export const PROJECTED_YEARS = { first: 1900, last: 2999 } as const;
+
+/** Every quarter the partition projection knows, in order. */
+export function projectedQuarters(
+  firstYear: number = PROJECTED_YEARS.first,
+  lastYear: number = PROJECTED_YEARS.last,
+): string[] {
   const quarters: string[] = [];
   for (let year = firstYear; year <= lastYear; year++)
     for (let q = 1; q <= 4; q++) quarters.push(`${year}-Q${q}`);
   return quarters;
+}
+
+/**
+ * Every location code the ingest can write (`locationCode`: two capital letters, AA–ZZ), not
+ * only the configured ones: removing a location from the config must not hide its history, and
+ * a new location needs no catalog change.
+ */
+export function projectedLocationCodes(): string[] {
+  const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  return [...letters].flatMap((a) => [...letters].map((b) => `${a}${b}`));
+}
+
+/**
+ * Columns of the view `current_delivery` (the current accepted delivery per location and
+ * quarter, over the delivery log), typed as in the delivery log.
+ */
+export const currentDeliveryViewColumns: glue.CfnTable.ColumnProperty[] = currentDeliveryColumns.map(
+  (name) => ({
+    name,
+    type: DELIVERY_LOG_TYPES[name] ?? "string",
+  }),
+);
+
+/** Presto (Athena engine) type of a Glue (Hive) column type, as a view definition stores it. */
+const PRESTO_TYPE: Record<string, string> = {
+  string: "varchar",
+  int: "integer",
+  smallint: "smallint",
+  bigint: "bigint",
+  timestamp: "timestamp(3)",
+  boolean: "boolean",
+  double: "double",
+};
+
+/**
+ * Columns of the view `measures` (the rows of the current deliveries): the measures columns,
+ * then the partition columns of `measures_all`.
+ */
+export const measuresViewColumns: glue.CfnTable.ColumnProperty[] = [
+  ...measuresColumns,
+  { name: "location", type: "string" },
+  { name: "quarter", type: "string" },
+];
+
+/**
+ * The two views of `vbm_curated`, with the SQL the product defines once (schemas/curated.ts) and
+ * DuckDB runs locally: `current_delivery` over `delivery_log`, `measures` over `measures_all`
+ * joined with `current_delivery`.
+ */
+export const CURATED_VIEWS = {
+  currentDelivery: { sql: currentDeliverySql, columns: currentDeliveryViewColumns },
+  measures: {
+    sql: measuresViewSql(measuresViewColumns.map((c) => c.name as string)),
+    columns: measuresViewColumns,
+  },
+} as const;
+
+/**
+ * The Glue table input of an Athena (Presto) view: Athena reads the definition from
+ * `viewOriginalText`, a base64 JSON document between `/* Presto View: ` and ` *\/`.
+ */
+export function prestoView(
+  name: string,
+  database: string,
+  sql: string,
+  columns: readonly glue.CfnTable.ColumnProperty[],
+  description: string,
+): glue.CfnTable.TableInputProperty {
+  const definition = {
+    originalSql: sql,
+    catalog: "awsdatacatalog",
+    schema: database,
+    columns: columns.map((c) => {
+      const type = PRESTO_TYPE[c.type ?? ""];
+      if (!type) throw new Error(`view ${name}: no Presto type for column ${c.name} (${c.type})`);
+      return { name: c.name, type };
+    }),
+  };
+  return {
+    name,
+    description,
+    tableType: "VIRTUAL_VIEW",
+    parameters: { presto_view: "true", comment: "Presto View" },
+    viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString("base64")} */`,
+    viewExpandedText: "/* Presto View */",
+    partitionKeys: [],
+    storageDescriptor: {
+      columns: columns.map((c) => ({ name: c.name, type: c.type })),
+      serdeInfo: {},
+    },
+  };
 }
 
 export const PARQUET_STORAGE = {

@@ -41,6 +41,11 @@ const LOG_RETENTION_DAYS = [
 ] as const;
 
 export const infraContext = z.object({
+  /**
+   * `production` refuses to synthesise without an alarm recipient; any other stage (`test`)
+   * warns in the synth and deploy output and says "NONE" in the stack output AlarmRecipients.
+   */
+  "vbm:stage": z.enum(["production", "test"]).default("production"),
   /** Keep data buckets and keys when a stack is deleted (RETAIN). `false` is for throwaway test accounts only. */
   "vbm:retainData": flag.default(true),
   /** Days a delivered raw file stays in the drop zone (and a rejected file in quarantine). */
@@ -89,6 +94,7 @@ export const infraContext = z.object({
 });
 
 export interface InfraConfig {
+  stage: "production" | "test";
   retainData: boolean;
   rawRetentionDays: number;
   noncurrentVersionDays: number;
@@ -126,7 +132,12 @@ export function loadInfraConfig(node: Node): InfraConfig {
   const locationsFile = isAbsolute(c["vbm:locationsFile"])
     ? c["vbm:locationsFile"]
     : resolve(repoRoot, c["vbm:locationsFile"]);
+  if (c["vbm:stage"] === "production" && c["vbm:alarmEmails"].length === 0)
+    throw new InfraConfigError(
+      'vbm:alarmEmails: a production stage needs at least one alarm recipient (failed ingests and dead letters would reach nobody); set vbm:alarmEmails, or vbm:stage to "test"',
+    );
   return {
+    stage: c["vbm:stage"],
     retainData: c["vbm:retainData"],
     rawRetentionDays: c["vbm:rawRetentionDays"],
     noncurrentVersionDays: c["vbm:noncurrentVersionDays"],

@@ -2,12 +2,15 @@ import { Aws } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type { Permission } from "./constructs/least-privilege-policy.ts";
 import {
+  athenaDataCatalogArn,
   bucketArn,
+  CURATED_PREFIXES,
   CURATED_TABLES,
   DATABASES,
   glueCatalogArn,
   glueDatabaseArn,
   glueTableArn,
+  LOCATIONS_CONFIG_KEY,
   objectsArn,
   RESULT_PREFIXES,
   SES_CONFIGURATION_SET,
@@ -70,16 +73,60 @@ export function sendMailFromIdentity(sesIdentity: string): Permission {
   };
 }
 
-/** Location names and recipients for a function's environment (no principals or external ids). */
-export function locationsJson(
-  locations: readonly { code: string; name: string; emails: readonly string[] }[],
-): string {
-  return JSON.stringify(locations.map(({ code, name, emails }) => ({ code, name, emails })));
+/** Reading the locations config (names and recipients) the functions load at run time. */
+export function readLocationsConfig(): Permission {
+  return {
+    sid: "ReadLocationsConfig",
+    actions: ["s3:GetObject"],
+    resources: [`${bucketArn("reports")}/${LOCATIONS_CONFIG_KEY}`],
+  };
 }
 
 /**
- * Reading the curated tables as the facilitator does (role and document functions alike): the
- * catalog of `vbm_curated`, and the objects of the measures, delivery log and occupancy.
+ * Browsing one's own databases in the Athena console (the catalog tree and table details):
+ * Athena's catalog calls and the Glue list calls behind them, on the named database and tables only.
+ */
+export function browseCatalog(database: string, tables: readonly string[]): Permission[] {
+  return [
+    {
+      sid: "BrowseCatalogInAthena",
+      actions: [
+        "athena:GetDataCatalog",
+        "athena:ListDatabases",
+        "athena:GetDatabase",
+        "athena:ListTableMetadata",
+        "athena:GetTableMetadata",
+      ],
+      resources: [athenaDataCatalogArn()],
+    },
+    {
+      sid: "ListOwnDatabaseAndTables",
+      actions: ["glue:GetDatabases", "glue:GetTables"],
+      resources: [
+        glueCatalogArn(),
+        glueDatabaseArn(database),
+        ...tables.map((t) => glueTableArn(database, t)),
+      ],
+    },
+  ];
+}
+
+/**
+ * Prefixes of the curated bucket a reader needs: the objects behind the tables of `vbm_curated`,
+ * and the occupancy log, which a run reads with the delivery log to fix its snapshot (the
+ * deliveries and loads it counts, functions/core/current.ts).
+ */
+const CURATED_TABLE_PREFIXES = [
+  CURATED_PREFIXES.measures,
+  CURATED_PREFIXES.deliveryLog,
+  CURATED_PREFIXES.occupancy,
+  CURATED_PREFIXES.occupancyLog,
+];
+
+/**
+ * Reading the curated tables as the facilitator does (role, materialiser and document functions
+ * alike): the catalog of `vbm_curated` (the views and the tables behind them), and the objects of
+ * the measures, the delivery log, occupancy and its log.
  */
 export function readCuratedTables(): Permission[] {
   return [
@@ -96,14 +143,14 @@ export function readCuratedTables(): Permission[] {
       sid: "ListCuratedTables",
       actions: ["s3:ListBucket"],
       resources: [bucketArn("curated")],
-      conditions: { StringLike: { "s3:prefix": ["measures/*", "delivery-log/*", "occupancy/*"] } },
+      conditions: { StringLike: { "s3:prefix": CURATED_TABLE_PREFIXES.map((p) => `${p}*`) } },
     },
     {
       sid: "ReadCuratedTables",
       actions: ["s3:GetObject"],
-      resources: ["measures/", "delivery-log/", "occupancy/"].map((p) => objectsArn("curated", p)),
+      resources: CURATED_TABLE_PREFIXES.map((p) => objectsArn("curated", p)),
       wildcardReason:
-        "the delivery log (delivery status) and the tables Athena reads are one object per location, quarter or attempt below these prefixes",
+        "the delivery log (delivery status, the current deliveries), the occupancy log and the tables Athena reads are one object per location, quarter, attempt or load below these prefixes",
     },
   ];
 }

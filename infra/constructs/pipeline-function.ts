@@ -9,6 +9,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { repoRoot } from "../config.ts";
+import { functionRoleName } from "../naming.ts";
 import { LeastPrivilegePolicy, type Permission } from "./least-privilege-policy.ts";
 
 /**
@@ -21,21 +22,64 @@ export const ESM_BANNER =
   'import { createRequire as __cr } from "node:module"; import { fileURLToPath as __fu } from "node:url"; import { dirname as __dn } from "node:path"; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);';
 
 /**
- * Files the code reads next to the bundle at run time, copied into the output after bundling:
- * the parquet-wasm binary (read from `__dirname`) and the reviewed SQL (`queries/index.ts` reads
- * `./<name>.sql` relative to `import.meta.url`).
+ * Files a function reads next to its bundle at run time, copied into the output after bundling:
+ * - `parquet`: the parquet-wasm binary (read from `__dirname`) for functions that write Parquet;
+ * - `sql`: the reviewed SQL (`queries/index.ts` reads `./<name>.sql` relative to `import.meta.url`);
+ * - `pdf`: pdfkit's font metrics and ICC profile (read from `./data`) and the report fonts
+ *   (read from `./fonts`, functions/reports/fonts.ts).
+ * Each function gets only the ones it uses (the synth test checks this against the bundle).
  */
-export function copyRuntimeAssets(inputDir: string, outputDir: string): string[] {
+export type RuntimeFile = "parquet" | "sql" | "pdf";
+
+export function copyRuntimeFiles(
+  files: readonly RuntimeFile[],
+  inputDir: string,
+  outputDir: string,
+): string[] {
+  const commands: string[] = [];
+  if (files.includes("parquet"))
+    commands.push(`cp "${inputDir}/node_modules/parquet-wasm/node/parquet_wasm_bg.wasm" "${outputDir}/"`);
+  if (files.includes("sql")) commands.push(`cp "${inputDir}/queries/"*.sql "${outputDir}/"`);
+  if (files.includes("pdf"))
+    commands.push(
+      `mkdir -p "${outputDir}/data" "${outputDir}/fonts"`,
+      `cp "${inputDir}/node_modules/pdfkit/js/data/"* "${outputDir}/data/"`,
+      `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "${outputDir}/fonts/"`,
+    );
+  return commands;
+}
+
+/** Where the source maps go: next to the assets in the cloud assembly, never into the deployed code. */
+export const SOURCE_MAP_DIR = "sourcemaps";
+
+/**
+ * Moves the bundle's source map out of the deployed asset into `<cloud assembly>/sourcemaps/`:
+ * the function starts without loading or applying it (no `--enable-source-maps`), and a stack
+ * trace from the logs (minified, with the real function names: `keepNames`) is resolved offline
+ * against the map of the same synth.
+ */
+export function moveSourceMap(functionName: string, outputDir: string): string[] {
   return [
-    `cp "${inputDir}/node_modules/parquet-wasm/node/parquet_wasm_bg.wasm" "${outputDir}/"`,
-    `cp "${inputDir}/queries/"*.sql "${outputDir}/"`,
-    // pdfkit reads its font metrics and ICC profile from ./data next to its code; the report
-    // fonts are read from ./fonts next to the bundle (functions/reports/fonts.ts).
-    `mkdir -p "${outputDir}/data" "${outputDir}/fonts"`,
-    `cp "${inputDir}/node_modules/pdfkit/js/data/"* "${outputDir}/data/"`,
-    `cp "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "${inputDir}/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "${outputDir}/fonts/"`,
+    `mkdir -p "${outputDir}/../${SOURCE_MAP_DIR}"`,
+    `mv "${outputDir}/index.mjs.map" "${outputDir}/../${SOURCE_MAP_DIR}/${functionName}.mjs.map"`,
   ];
 }
+
+/**
+ * Modules only reached through a lazy `import()` of a part of the composition a function never
+ * uses (functions/compose-aws.ts builds each adapter on first use, from the variables the
+ * function was given). Marked external, they stay out of that function's bundle; the
+ * `import()` stays in the code and is never taken.
+ */
+export const LAZY_MODULES = {
+  /** Sending mail: the SES adapter, the MIME composer (nodemailer) and the SES client. */
+  mail: ["*/adapters/aws/ses-mailer.ts", "*/adapters/local/outbox-mailer.ts", "@aws-sdk/client-sesv2"],
+  /** Pseudonymising: the KMS adapter and client (the ingest only). */
+  pseudonymise: ["*/adapters/aws/kms-pseudonymiser.ts", "@aws-sdk/client-kms"],
+  /** Querying: the Athena engine and client. */
+  query: ["*/adapters/aws/athena-engine.ts", "@aws-sdk/client-athena"],
+} as const;
+export type LazyPart = keyof typeof LAZY_MODULES;
 
 export interface PipelineFunctionProps {
   /** Physical function name (operators invoke the materialiser by name). */
@@ -46,8 +90,11 @@ export interface PipelineFunctionProps {
   readonly environment: Record<string, string>;
   readonly memorySize: number;
   readonly timeout: Duration;
-  readonly reservedConcurrentExecutions: number;
   readonly logRetention: logs.RetentionDays;
+  /** Files the function reads next to its bundle. */
+  readonly runtimeFiles: readonly RuntimeFile[];
+  /** Parts of the composition the function never uses: left out of its bundle. */
+  readonly unusedParts: readonly LazyPart[];
   /** The data key: encrypts the log group (its key policy admits CloudWatch Logs) and is the key of the failure queue. */
   readonly dataKey: kms.IKey;
   readonly retainLogs: boolean;
@@ -61,11 +108,13 @@ export interface PipelineFunctionProps {
 
 /**
  * A Lambda function with the defaults every function of the pipeline shares: Node.js 22 on
- * arm64, an ESM bundle built by local esbuild (never Docker) with source maps, JSON logs into
- * an encrypted log group with retention, X-Ray tracing, reserved concurrency, an on-failure
- * queue, and a role whose only permissions are the ones listed (a managed policy written
- * out statement by statement). The function sees its role read-only, so CDK `grant*` calls
- * naming the function add nothing: give it a `Permission` instead.
+ * arm64, an ESM bundle built by local esbuild (never Docker) holding only what the function
+ * uses, its source map kept out of the deployed code, JSON logs into an encrypted log group
+ * with retention, X-Ray tracing, an on-failure queue, and a role with a fixed name whose only
+ * permissions are the ones listed (a managed policy written out statement by statement). The
+ * function sees its role read-only, so CDK `grant*` calls naming the function add nothing:
+ * give it a `Permission` instead. No reserved concurrency (README, Deploy): the functions share
+ * the account's unreserved pool.
  */
 export class PipelineFunction extends Construct {
   readonly function: NodejsFunction;
@@ -80,10 +129,14 @@ export class PipelineFunction extends Construct {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention,
       encryptionKey: props.dataKey,
-      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Kept on update and delete, but removed when the first create rolls back: a retained
+      // log group of a failed first deploy would make the retry fail ("already exists").
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
     });
 
     this.role = new iam.Role(this, "Role", {
+      // Named, so the key policies can name it (data stack) without a cross-stack reference.
+      roleName: functionRoleName(props.functionName),
       assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
       description: `Execution role of ${props.functionName}`,
     });
@@ -130,7 +183,6 @@ export class PipelineFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       // Every permission is in the managed policy above: the role is handed over read-only, so
       // `tracing`, the destination and later `grant*` calls cannot attach an inline policy.
       role: this.role.withoutPolicyUpdates(),
@@ -139,11 +191,9 @@ export class PipelineFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       retryAttempts: props.retryAttempts,
       onFailure: new SqsDestination(props.onFailure),
-      environment: {
-        ...props.environment,
-        // Stack traces point into the TypeScript sources.
-        NODE_OPTIONS: "--enable-source-maps",
-      },
+      // No NODE_OPTIONS=--enable-source-maps: loading and applying the map cost every cold
+      // start about 1.3 s and 140 MiB. The map is kept next to the assembly (moveSourceMap).
+      environment: props.environment,
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -160,11 +210,19 @@ export class PipelineFunction extends Construct {
         // `import("./adapters/local/duckdb-engine.ts")`, which AWS mode never takes. Bundled, its
         // `@duckdb/node-api` import would be hoisted to a static top-level import and fail at
         // load; as externals the lazy import stays lazy and the package stays out.
-        externalModules: ["@duckdb/node-api", "*/adapters/local/duckdb-engine.ts"],
+        // The parts of the AWS composition this function never uses stay out as well (LAZY_MODULES).
+        externalModules: [
+          "@duckdb/node-api",
+          "*/adapters/local/duckdb-engine.ts",
+          ...props.unusedParts.flatMap((part) => LAZY_MODULES[part]),
+        ],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: copyRuntimeAssets,
+          afterBundling: (inputDir, outputDir) => [
+            ...copyRuntimeFiles(props.runtimeFiles, inputDir, outputDir),
+            ...moveSourceMap(props.functionName, outputDir),
+          ],
         },
       },
     });
@@ -182,6 +240,11 @@ export class PipelineFunction extends Construct {
         id: "HIPAA.Security-LambdaInsideVPC",
         reason:
           "The function only calls AWS APIs (S3, KMS, Athena, Glue, SQS) under IAM and bucket policies; there is no VPC resource to reach, and a VPC would add NAT or endpoints without narrowing access.",
+      },
+      {
+        id: "HIPAA.Security-LambdaConcurrency",
+        reason:
+          "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10, and no function needs one (the ingest orders deliveries with conditional writes; the scheduled runs are idempotent). Throttled events are retried by EventBridge and the asynchronous invoke.",
       },
       {
         id: "AwsSolutions-L1",

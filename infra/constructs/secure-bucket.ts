@@ -14,7 +14,7 @@ export interface SecureBucketProps {
   readonly encryptionKey?: kms.IKey;
   /** Bucket that receives this bucket's server access logs (under `<area>/`). */
   readonly accessLogs?: s3.IBucket;
-  /** RETAIN the bucket with its data; otherwise DESTROY and empty it on stack deletion. */
+  /** Retain the bucket with its data (except when its first create rolls back); otherwise DESTROY and empty it on stack deletion. */
   readonly retain: boolean;
   /** Days an overwritten or deleted version is kept. */
   readonly noncurrentVersionDays: number;
@@ -61,7 +61,10 @@ export class SecureBucket extends Construct {
         ? { serverAccessLogsBucket: props.accessLogs, serverAccessLogsPrefix: `${props.area}/` }
         : {}),
       lifecycleRules,
-      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Kept on update and delete, but removed when the first create rolls back (it is empty
+      // then): a retained bucket of a failed first deploy would make the retry fail, its name
+      // being fixed ("already exists").
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
       autoDeleteObjects: !props.retain,
     });
 

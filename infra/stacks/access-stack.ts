@@ -7,6 +7,7 @@ import type { InfraConfig } from "../config.ts";
 import { LeastPrivilegePolicy, type Permission } from "../constructs/least-privilege-policy.ts";
 import {
   bucketArn,
+  CURATED_TABLES,
   DATABASES,
   FUNCTIONS,
   glueCatalogArn,
@@ -14,10 +15,12 @@ import {
   glueTableArn,
   objectsArn,
   RESULT_PREFIXES,
+  ROLES,
+  uploadRoleName,
   WORKGROUPS,
   workgroupArn,
 } from "../naming.ts";
-import { readCuratedTables } from "../permissions.ts";
+import { browseCatalog, readCuratedTables } from "../permissions.ts";
 
 export interface AccessStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -25,7 +28,7 @@ export interface AccessStackProps extends StackProps {
   readonly pseudonymKey: kms.IKey;
 }
 
-/** Actions to run and follow queries in one workgroup (no catalog browsing, no saved queries). */
+/** Actions to run and follow queries in one workgroup (no saved queries; browsing: browseCatalog). */
 const QUERY_ACTIONS = [
   "athena:StartQueryExecution",
   "athena:StopQueryExecution",
@@ -60,7 +63,7 @@ export class AccessStack extends Stack {
 
     for (const location of config.locations) {
       const role = new iam.Role(this, `Upload${location.code}`, {
-        roleName: `vbm-upload-${location.code}`,
+        roleName: uploadRoleName(location.code),
         description: `${location.name} (${location.code}) delivers its quarterly files`,
         assumedBy: principal(location.principal),
         ...(location.externalId ? { externalIds: [location.externalId] } : {}),
@@ -134,7 +137,7 @@ export class AccessStack extends Stack {
     ];
 
     this.facilitatorRole = new iam.Role(this, "Facilitator", {
-      roleName: "vbm-facilitator",
+      roleName: ROLES.facilitator,
       description: "Network facilitator: delivery status, reports on demand, queries on the curated data",
       assumedBy: principals(config.facilitatorPrincipals),
       maxSessionDuration: Duration.hours(4),
@@ -157,6 +160,7 @@ export class AccessStack extends Stack {
           resources: [workgroupArn(WORKGROUPS.facilitator)],
         },
         listWorkGroups,
+        ...browseCatalog(DATABASES.curated, Object.values(CURATED_TABLES)),
         {
           sid: "LocateCuratedBucket",
           actions: ["s3:GetBucketLocation"],
@@ -169,7 +173,7 @@ export class AccessStack extends Stack {
     });
 
     this.igjRole = new iam.Role(this, "IgjAnalyst", {
-      roleName: "vbm-igj-analyst",
+      roleName: ROLES.igj,
       description: "IGJ analyst: queries the aggregate tables only, never row-level data",
       assumedBy: principals(config.igjPrincipals),
       maxSessionDuration: Duration.hours(4),
@@ -184,6 +188,10 @@ export class AccessStack extends Stack {
           resources: [workgroupArn(WORKGROUPS.igj)],
         },
         listWorkGroups,
+        ...browseCatalog(
+          DATABASES.aggregates,
+          aggregates.map((a) => a.name),
+        ),
         {
           sid: "ReadAggregatesCatalog",
           actions: CATALOG_READ_ACTIONS,
@@ -219,14 +227,16 @@ export class AccessStack extends Stack {
       maxSessionDuration: Duration.hours(1),
     });
     new LeastPrivilegePolicy(this, "BreakGlassPolicy", {
-      description: "Administer the lifecycle of the vbm keys",
+      description: "Administer the lifecycle and the key policies of the vbm keys",
       roles: [this.breakGlassRole],
       permissions: [
         {
+          // The key policies deny PutKeyPolicy, DisableKey and ScheduleKeyDeletion to everyone else.
           sid: "AdministerKeyLifecycle",
           actions: [
             "kms:DescribeKey",
             "kms:GetKeyPolicy",
+            "kms:PutKeyPolicy",
             "kms:GetKeyRotationStatus",
             "kms:EnableKey",
             "kms:DisableKey",

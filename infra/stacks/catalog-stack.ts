@@ -6,15 +6,25 @@ import type { Construct } from "constructs";
 import { aggregates } from "../../queries/aggregates.ts";
 import {
   aggregateColumns,
+  CURATED_VIEWS,
   deliveryLogColumns,
   JSON_LINES_STORAGE,
   measuresColumns,
   occupancyTableColumns,
   PARQUET_STORAGE,
+  prestoView,
+  projectedLocationCodes,
   projectedQuarters,
 } from "../catalog.ts";
 import type { InfraConfig } from "../config.ts";
-import { CURATED_TABLES, DATABASES, RESULT_PREFIXES, s3Url, WORKGROUPS } from "../naming.ts";
+import {
+  CURATED_PREFIXES,
+  CURATED_TABLES,
+  DATABASES,
+  RESULT_PREFIXES,
+  s3Url,
+  WORKGROUPS,
+} from "../naming.ts";
 
 export interface CatalogStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -36,7 +46,7 @@ export class CatalogStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const quarters = projectedQuarters().join(",");
-    const locationCodes = config.locations.map((l) => l.code).join(",");
+    const locationCodes = projectedLocationCodes().join(",");
 
     this.curatedDatabase = new glue.CfnDatabase(this, "CuratedDatabase", {
       catalogId: Aws.ACCOUNT_ID,
@@ -64,12 +74,13 @@ export class CatalogStack extends Stack {
       return t;
     };
 
-    // Location is an enum of the configured codes (not `injected`): national queries read every
-    // location without naming them. A new location is a config change and a redeploy anyway.
-    table("MeasuresTable", this.curatedDatabase, {
-      name: CURATED_TABLES.measures,
+    // Both partition columns project everything the ingest can write (catalog.ts): every code
+    // AA–ZZ and every quarter a stored row can have. Queries filter on quarter (all of the
+    // product's do), so Athena lists only the partitions of the quarters asked for.
+    table("MeasuresAllTable", this.curatedDatabase, {
+      name: CURATED_TABLES.measuresAll,
       description:
-        "One row per restrictive measure of the current accepted delivery per location and quarter",
+        "One row per restrictive measure of every accepted delivery attempt (one Parquet object per attempt); query the view measures for the current deliveries",
       partitionKeys: [
         { name: "location", type: "string" },
         { name: "quarter", type: "string" },
@@ -81,14 +92,46 @@ export class CatalogStack extends Stack {
         "projection.location.values": locationCodes,
         "projection.quarter.type": "enum",
         "projection.quarter.values": quarters,
-        "storage.location.template": s3Url("curated", `measures/location=\${location}/quarter=\${quarter}/`),
+        "storage.location.template": s3Url(
+          "curated",
+          `${CURATED_PREFIXES.measures}location=\${location}/quarter=\${quarter}/`,
+        ),
       },
       storageDescriptor: {
         ...PARQUET_STORAGE,
         columns: measuresColumns,
-        location: s3Url("curated", "measures/"),
+        location: s3Url("curated", CURATED_PREFIXES.measures),
       },
     });
+
+    // The views hold no data of their own: Athena expands them at query time. `measures` reads
+    // `current_delivery`, which reads `delivery_log`.
+    const view = (
+      id: string,
+      name: string,
+      def: (typeof CURATED_VIEWS)[keyof typeof CURATED_VIEWS],
+      description: string,
+    ) => {
+      const v = new glue.CfnTable(this, id, {
+        catalogId: Aws.ACCOUNT_ID,
+        databaseName: this.curatedDatabase.ref,
+        tableInput: prestoView(name, DATABASES.curated, def.sql, def.columns, description),
+      });
+      v.addResourceDependency(this.curatedDatabase);
+      return v;
+    };
+    view(
+      "CurrentDeliveryView",
+      CURATED_TABLES.currentDelivery,
+      CURATED_VIEWS.currentDelivery,
+      "The current delivery per location and quarter: of its accepted attempts the one uploaded last (from the delivery log)",
+    );
+    view(
+      "MeasuresView",
+      CURATED_TABLES.measures,
+      CURATED_VIEWS.measures,
+      "One row per restrictive measure of the current accepted delivery per location and quarter",
+    );
 
     table("DeliveryLogTable", this.curatedDatabase, {
       name: CURATED_TABLES.deliveryLog,
@@ -97,7 +140,7 @@ export class CatalogStack extends Stack {
       storageDescriptor: {
         ...JSON_LINES_STORAGE,
         columns: deliveryLogColumns,
-        location: s3Url("curated", "delivery-log/"),
+        location: s3Url("curated", CURATED_PREFIXES.deliveryLog),
       },
     });
 
@@ -108,7 +151,7 @@ export class CatalogStack extends Stack {
       storageDescriptor: {
         ...PARQUET_STORAGE,
         columns: occupancyTableColumns,
-        location: s3Url("curated", "occupancy/"),
+        location: s3Url("curated", CURATED_PREFIXES.occupancy),
       },
     });
 

@@ -5,7 +5,40 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import type { InfraConfig } from "../config.ts";
 import { SecureBucket } from "../constructs/secure-bucket.ts";
-import { type BucketArea, KEY_ALIASES, roleArn } from "../naming.ts";
+import {
+  type BucketArea,
+  FUNCTIONS,
+  functionRoleName,
+  KEY_ALIASES,
+  ROLES,
+  roleArn,
+  uploadRoleName,
+} from "../naming.ts";
+
+/** What only the break-glass role may do to a key. */
+export const BREAK_GLASS_KEY_ACTIONS = [
+  "kms:PutKeyPolicy",
+  "kms:DisableKey",
+  "kms:ScheduleKeyDeletion",
+] as const;
+
+/**
+ * The roles that may decrypt with the data key: every function, the people's roles, the
+ * deployment of the locations config, and the upload roles (by pattern: `vbm-upload-<LOC>`, so
+ * adding a location needs no key-policy change; they need Decrypt for multipart uploads and
+ * their own policy limits them to their drop-zone prefix). All are fixed names, so the key
+ * policy (deployed first) needs no reference to the stacks that create them.
+ */
+export function dataReaderRoleArns(breakGlassRoleName: string): string[] {
+  return [
+    ...Object.values(FUNCTIONS).map((f) => roleArn(functionRoleName(f))),
+    roleArn(ROLES.facilitator),
+    roleArn(ROLES.igj),
+    roleArn(ROLES.configDeployment),
+    roleArn(breakGlassRoleName),
+    roleArn(uploadRoleName("*")),
+  ];
+}
 
 export interface DataStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -47,18 +80,58 @@ export class DataStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // The account root keeps `kms:*` (CDK's default key policy, so IAM policies can grant key
+    // use), but explicit denies, which no IAM policy can override, fence the keys in:
+    const breakGlass = roleArn(config.breakGlassRoleName);
     for (const key of [this.dataKey, this.pseudonymKey]) {
       key.addToResourcePolicy(
         new iam.PolicyStatement({
-          sid: "OnlyBreakGlassMayDisableOrDeleteTheKey",
+          // Changing the key policy is a break-glass act too, so the denies below cannot be
+          // removed quietly (README, Deploy: how a key-policy change is deployed).
+          sid: "OnlyBreakGlassAdministersTheKey",
           effect: iam.Effect.DENY,
           principals: [new iam.AnyPrincipal()],
-          actions: ["kms:ScheduleKeyDeletion", "kms:DisableKey"],
+          actions: [...BREAK_GLASS_KEY_ACTIONS],
           resources: ["*"],
-          conditions: { ArnNotEquals: { "aws:PrincipalArn": roleArn(config.breakGlassRoleName) } },
+          conditions: { ArnNotEquals: { "aws:PrincipalArn": breakGlass } },
         }),
       );
+      // The policy no longer lets the deploying principal (CloudFormation's execution role)
+      // change it; only the break-glass role can. KMS would refuse such a policy without this flag.
+      (key.node.defaultChild as kms.CfnKey).bypassPolicyLockoutSafetyCheck = true;
     }
+
+    // A pseudonym is computable by the ingest only: not by an administrator who can grant
+    // himself kms:GenerateMac, nor by anyone verifying guesses with VerifyMac.
+    this.pseudonymKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "OnlyTheIngestComputesPseudonyms",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ["kms:GenerateMac", "kms:VerifyMac"],
+        resources: ["*"],
+        conditions: { ArnNotEquals: { "aws:PrincipalArn": roleArn(functionRoleName(FUNCTIONS.ingest)) } },
+      }),
+    );
+
+    // Reading data (S3 objects, through S3) needs kms:Decrypt: only the monitor's own roles
+    // have it, whatever IAM grants. AWS services acting as themselves (CloudWatch Logs,
+    // EventBridge, CloudWatch alarms) are not affected, nor is reading a dead-letter queue
+    // (through SQS: events and error messages, no delivered data).
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "OnlyTheMonitorsRolesDecrypt",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ["kms:Decrypt", "kms:ReEncryptFrom"],
+        resources: ["*"],
+        conditions: {
+          ArnNotLike: { "aws:PrincipalArn": dataReaderRoleArns(config.breakGlassRoleName) },
+          Bool: { "aws:PrincipalIsAWSService": "false" },
+          StringNotEqualsIfExists: { "kms:ViaService": `sqs.${Aws.REGION}.amazonaws.com` },
+        },
+      }),
+    );
 
     // AWS services that encrypt with the data key on the account's behalf.
     this.dataKey.addToResourcePolicy(
@@ -111,7 +184,8 @@ export class DataStack extends Stack {
         retain,
         noncurrentVersionDays: extra.noncurrentVersionDays ?? config.noncurrentVersionDays,
         ...(extra.expireAfterDays !== undefined ? { expireAfterDays: extra.expireAfterDays } : {}),
-        eventBridge: area === "dropzone",
+        // The drop zone triggers the ingest; the reports bucket triggers send-receipt (mail/requests/).
+        eventBridge: area === "dropzone" || area === "reports",
       }).bucket;
 
     // Raw files (delivered, or rejected into quarantine) hold youth numbers and reason texts:

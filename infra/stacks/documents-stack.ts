@@ -22,8 +22,8 @@ import {
 import {
   dataKeyThroughS3,
   facilitatorQueryPermissions,
-  locationsJson,
   readCuratedTables,
+  readLocationsConfig,
   sendMailFromIdentity,
 } from "../permissions.ts";
 
@@ -38,7 +38,8 @@ export interface DocumentsStackProps extends StackProps {
  * (or a reminder) through SES, and the national report function the facilitator invokes.
  * Both read the figures through Athena like the facilitator does, read a location's receipt
  * (for its own signals) and may send mail only from the one verified SES identity (the SES
- * configuration set lives in the pipeline stack: the ingest mails receipts too).
+ * configuration set lives in the pipeline stack, which mails the receipts). The locations
+ * (names, recipients) come from `config/locations.json`, not from the environment.
  */
 export class DocumentsStack extends Stack {
   readonly sendFactsheets: PipelineFunction;
@@ -86,6 +87,7 @@ export class DocumentsStack extends Stack {
         wildcardReason:
           "factsheets, reports and sent-mail records are stored per quarter and location under documents/",
       },
+      readLocationsConfig(),
       dataKeyThroughS3(dataKey),
       sendMailFromIdentity(config.sesIdentity),
     ];
@@ -100,8 +102,6 @@ export class DocumentsStack extends Stack {
       ATHENA_CURATED_DATABASE: DATABASES.curated,
       ATHENA_AGGREGATES_DATABASE: DATABASES.aggregates,
       AGGREGATES_BUCKET: bucketName("aggregates"),
-      LOCATION_CODES: config.locations.map((l) => l.code).join(","),
-      LOCATIONS_JSON: locationsJson(config.locations),
       MAIL_FROM: config.mailFrom,
       SES_CONFIGURATION_SET,
       FACILITATOR_EMAILS: config.facilitatorEmails.join(","),
@@ -117,8 +117,9 @@ export class DocumentsStack extends Stack {
       // Rendering a PDF with charts takes about a second; 16 locations fit easily.
       memorySize: 1024,
       timeout: Duration.minutes(10),
-      reservedConcurrentExecutions: 1,
-    };
+      runtimeFiles: ["sql", "pdf"],
+      unusedParts: ["pseudonymise"],
+    } as const;
     this.sendFactsheets = new PipelineFunction(this, "SendFactsheets", {
       ...common,
       functionName: FUNCTIONS.sendFactsheets,

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, Aws, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -14,24 +14,24 @@ import type { Construct } from "constructs";
 import type { InfraConfig } from "../config.ts";
 import { alarmOnErrors, deadLetterQueue as failureQueue } from "../constructs/failure-alarms.ts";
 import type { Permission } from "../constructs/least-privilege-policy.ts";
+import { LocationsConfigDeployment } from "../constructs/locations-config.ts";
 import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
   bucketArn,
   bucketName,
-  CURATED_TABLES,
+  CURATED_PREFIXES,
   DATABASES,
   FUNCTIONS,
-  glueCatalogArn,
-  glueDatabaseArn,
-  glueTableArn,
   objectsArn,
+  REPORTS_PREFIXES,
   SES_CONFIGURATION_SET,
   WORKGROUPS,
 } from "../naming.ts";
 import {
   dataKeyThroughS3,
   facilitatorQueryPermissions,
-  locationsJson,
+  readCuratedTables,
+  readLocationsConfig,
   sendMailFromIdentity,
 } from "../permissions.ts";
 
@@ -42,14 +42,19 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * The two functions and what drives and watches them: drop-zone events → ingest (with retries,
- * a dead-letter queue and alarms), and a quarterly schedule → materialise.
+ * The pipeline functions and what drives and watches them: drop-zone events → ingest, mail
+ * requests in the reports bucket → send-receipt (each with retries, a dead-letter queue and
+ * alarms), a quarterly schedule → materialise; and the locations config the functions read.
  */
 export class PipelineStack extends Stack {
   readonly ingest: PipelineFunction;
   readonly materialise: PipelineFunction;
   readonly ingestDeadLetterQueue: sqs.Queue;
   readonly materialiseDeadLetterQueue: sqs.Queue;
+  readonly sendReceipt: PipelineFunction;
+  readonly sendReceiptDeadLetterQueue: sqs.Queue;
+  readonly mailRequestRule: events.Rule;
+  readonly locationsConfig: LocationsConfigDeployment;
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly dropZoneRule: events.Rule;
@@ -58,7 +63,6 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
     const { config, dataKey, pseudonymKey } = props;
-    const locationCodes = config.locations.map((l) => l.code).join(",");
 
     const storageEnvironment = {
       DROPZONE_BUCKET: bucketName("dropzone"),
@@ -67,11 +71,13 @@ export class PipelineStack extends Stack {
       REPORTS_BUCKET: bucketName("reports"),
     };
 
-    // Mail (receipts from the ingest; factsheets and reports from the documents stack) goes
-    // through this configuration set, so SES events and reputation are tracked in one place.
+    // All mail (receipts; factsheets and reports from the documents stack) goes through this
+    // configuration set, so SES events and reputation are tracked in one place. Receipts and
+    // rejections quote youth numbers: SES delivers only over TLS (no plain-text fallback).
     this.configurationSet = new ses.ConfigurationSet(this, "ConfigurationSet", {
       configurationSetName: SES_CONFIGURATION_SET,
       reputationMetrics: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
     });
 
     this.alarmTopic = new sns.Topic(this, "AlarmTopic", {
@@ -95,6 +101,19 @@ export class PipelineStack extends Stack {
     );
     for (const email of config.alarmEmails)
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    // A production stage without recipients is refused in config.ts; any other stage says so.
+    if (config.alarmEmails.length === 0)
+      Annotations.of(this).addWarningV2(
+        "vbm:no-alarm-recipients",
+        `Stage "${config.stage}" without vbm:alarmEmails: alarms (failed ingests, dead letters) reach nobody.`,
+      );
+    new CfnOutput(this, "AlarmRecipients", {
+      value:
+        config.alarmEmails.length > 0
+          ? config.alarmEmails.join(", ")
+          : "NONE - alarms reach nobody; set vbm:alarmEmails",
+      description: "Who the alarm topic mails (each address must confirm its subscription)",
+    });
     const alarmAction = new cwActions.SnsAction(this.alarmTopic);
 
     const deadLetterQueue = (id: string, what: string) => failureQueue(this, id, what, dataKey, alarmAction);
@@ -116,6 +135,8 @@ export class PipelineStack extends Stack {
 
     const ingestPermissions: Permission[] = [
       {
+        // Reads the delivered object by its version id, and copies a rejected one server-side
+        // into quarantine (CopyObject reads the source version).
         sid: "ReadDeliveredFiles",
         actions: ["s3:GetObject", "s3:GetObjectVersion"],
         resources: [objectsArn("dropzone")],
@@ -123,8 +144,9 @@ export class PipelineStack extends Stack {
       },
       {
         // Without ListBucket a missing key answers 403 instead of 404 (the handler checks whether
-        // a URL-decoded key exists, and whether a delivery-log line exists).
-        sid: "MissingKeysAre404",
+        // a URL-decoded key exists or a delivery-log line exists), and the ingest lists the
+        // attempts of a location and quarter under delivery-log/ and measures/.
+        sid: "ListDropZoneAndCurated",
         actions: ["s3:ListBucket"],
         resources: [bucketArn("dropzone"), bucketArn("curated")],
       },
@@ -132,18 +154,31 @@ export class PipelineStack extends Stack {
         sid: "MissingReceiptRecordsAre404",
         actions: ["s3:ListBucket"],
         resources: [bucketArn("reports")],
-        conditions: { StringLike: { "s3:prefix": ["receipts/*"] } },
+        conditions: { StringLike: { "s3:prefix": [`${REPORTS_PREFIXES.receipts}*`] } },
       },
       {
+        // Per-attempt measures (head: their age before collecting them), the delivery-log line
+        // that commits an attempt (read back for the current delivery), occupancy and its log.
         sid: "WriteCuratedData",
         actions: ["s3:GetObject", "s3:PutObject"],
-        resources: ["measures/", "delivery-log/", "occupancy/", "occupancy-log/"].map((p) =>
-          objectsArn("curated", p),
-        ),
+        resources: [
+          CURATED_PREFIXES.measures,
+          CURATED_PREFIXES.deliveryLog,
+          CURATED_PREFIXES.occupancy,
+          CURATED_PREFIXES.occupancyLog,
+        ].map((p) => objectsArn("curated", p)),
         wildcardReason:
           "keys below these prefixes are per location, quarter and attempt id (curated layout in README); the wildcard never reaches beyond the four prefixes the ingest owns",
       },
       {
+        sid: "CollectSupersededAttempts",
+        actions: ["s3:DeleteObject"],
+        resources: [objectsArn("curated", CURATED_PREFIXES.measures)],
+        wildcardReason:
+          "after a grace period the ingest deletes the per-attempt objects measures/location=<LOC>/quarter=<Q>/<attempt id>.parquet its pointer no longer names; the bucket keeps them as noncurrent versions",
+      },
+      {
+        // Rejected files are copied server-side from the drop zone; the report is written next to them.
         sid: "QuarantineRejectedFiles",
         actions: ["s3:PutObject"],
         resources: [objectsArn("quarantine")],
@@ -151,13 +186,19 @@ export class PipelineStack extends Stack {
           "rejected files are kept under <LOC>/<quarter>/<attempt id>/ or _unrouted/, any key of the quarantine bucket",
       },
       {
-        // Receipts are written, and read back to mail the verdict once (a record marks it sent).
         sid: "WriteReceipts",
         actions: ["s3:GetObject", "s3:PutObject"],
-        resources: [objectsArn("reports", "receipts/")],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.receipts)],
         wildcardReason: "receipts are written per location, quarter and attempt id under receipts/ only",
       },
-      sendMailFromIdentity(config.sesIdentity),
+      {
+        // The verdict is mailed by vbm-send-receipt, triggered by this request.
+        sid: "RequestReceiptMail",
+        actions: ["s3:PutObject"],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.mailRequests)],
+        wildcardReason: "one mail request per attempt id under mail/requests/",
+      },
+      readLocationsConfig(),
       {
         sid: "Pseudonymise",
         actions: ["kms:GenerateMac"],
@@ -174,18 +215,14 @@ export class PipelineStack extends Stack {
       // A 50 MB delivery of a million rows peaks at ~760 MiB (README, Benchmark); 2 GB also buys CPU.
       memorySize: 2048,
       timeout: Duration.minutes(5),
-      reservedConcurrentExecutions: 5,
+      runtimeFiles: ["parquet"],
+      unusedParts: ["mail", "query"],
       onFailure: this.ingestDeadLetterQueue,
       environment: {
         VBM_MODE: "aws",
         ...storageEnvironment,
         PSEUDONYM_KEY_ID: pseudonymKey.keyArn,
-        LOCATION_CODES: locationCodes,
         PSEUDONYM_CONCURRENCY: "8",
-        // The verdict of each delivery is mailed to the location (its upload role cannot read).
-        LOCATIONS_JSON: locationsJson(config.locations),
-        MAIL_FROM: config.mailFrom,
-        SES_CONFIGURATION_SET,
       },
       permissions: ingestPermissions,
     });
@@ -217,30 +254,11 @@ export class PipelineStack extends Stack {
 
     const materialisePermissions: Permission[] = [
       ...facilitatorQueryPermissions(),
-      {
-        // The aggregate queries read the measures table only; the materialiser writes Parquet
-        // itself (after disclosure control), so it needs no rights on the aggregates catalog.
-        sid: "ReadCatalog",
-        actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions"],
-        resources: [
-          glueCatalogArn(),
-          glueDatabaseArn(DATABASES.curated),
-          glueTableArn(DATABASES.curated, CURATED_TABLES.measures),
-          glueTableArn(DATABASES.curated, CURATED_TABLES.occupancy),
-        ],
-      },
-      {
-        sid: "ListQueriedPrefixes",
-        actions: ["s3:ListBucket"],
-        resources: [bucketArn("curated")],
-        conditions: { StringLike: { "s3:prefix": ["measures/*", "occupancy/*"] } },
-      },
-      {
-        sid: "ReadQueriedData",
-        actions: ["s3:GetObject"],
-        resources: [objectsArn("curated", "measures/"), objectsArn("curated", "occupancy/")],
-        wildcardReason: "Athena reads every partition object under the measures and occupancy prefixes",
-      },
+      // The aggregate queries read the views measures and current_delivery (over measures_all and
+      // delivery_log) and occupancy, with the snapshot of the run taken from the delivery and
+      // occupancy logs; the materialiser writes Parquet itself (after disclosure control), so it
+      // needs no rights on the aggregates catalog.
+      ...readCuratedTables(),
       {
         sid: "LocateBuckets",
         actions: ["s3:GetBucketLocation"],
@@ -264,6 +282,7 @@ export class PipelineStack extends Stack {
         wildcardReason:
           "the materialiser replaces <aggregate>/quarter=<Q>/aggregate.parquet for every aggregate table; the bucket holds aggregates only",
       },
+      readLocationsConfig(),
       dataKeyThroughS3(dataKey),
     ];
 
@@ -275,8 +294,10 @@ export class PipelineStack extends Stack {
       memorySize: 512,
       // Eight aggregate queries, one after the other, each protected and written as Parquet.
       timeout: Duration.minutes(15),
-      // One run at a time: two runs for the same quarter would delete each other's output.
-      reservedConcurrentExecutions: 1,
+      // Two runs for the same quarter may overlap: both write the same keys
+      // (<aggregate>/quarter=<Q>/aggregate.parquet) and delete only other keys.
+      runtimeFiles: ["parquet", "sql"],
+      unusedParts: ["mail", "pseudonymise"],
       onFailure: this.materialiseDeadLetterQueue,
       environment: {
         VBM_MODE: "aws",
@@ -285,7 +306,6 @@ export class PipelineStack extends Stack {
         ATHENA_CURATED_DATABASE: DATABASES.curated,
         ATHENA_AGGREGATES_DATABASE: DATABASES.aggregates,
         AGGREGATES_BUCKET: bucketName("aggregates"),
-        LOCATION_CODES: locationCodes,
       },
       permissions: materialisePermissions,
     });
@@ -312,8 +332,95 @@ export class PipelineStack extends Stack {
       alarmAction,
     );
 
+    this.sendReceiptDeadLetterQueue = deadLetterQueue(
+      "SendReceiptDeadLetterQueue",
+      "receipt mails that could not be sent",
+    );
+    const sendReceiptPermissions: Permission[] = [
+      {
+        sid: "ReadMailRequests",
+        actions: ["s3:GetObject"],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.mailRequests)],
+        wildcardReason: "one mail request per attempt id under mail/requests/",
+      },
+      {
+        sid: "ReadReceipts",
+        actions: ["s3:GetObject"],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.receipts)],
+        wildcardReason: "the receipt of the attempt, under receipts/<LOC>/<quarter>/<attempt id>.json",
+      },
+      {
+        // Claimed and updated with conditional puts (If-None-Match / If-Match), so a mail goes out once.
+        sid: "TrackMailStatus",
+        actions: ["s3:GetObject", "s3:PutObject"],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.mailStatus)],
+        wildcardReason: "one status record per attempt id under mail/status/",
+      },
+      {
+        sid: "MissingMailRecordsAre404",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("reports")],
+        conditions: { StringLike: { "s3:prefix": ["mail/*", `${REPORTS_PREFIXES.receipts}*`] } },
+      },
+      readLocationsConfig(),
+      sendMailFromIdentity(config.sesIdentity),
+      dataKeyThroughS3(dataKey),
+    ];
+    this.sendReceipt = new PipelineFunction(this, "SendReceipt", {
+      ...common,
+      functionName: FUNCTIONS.sendReceipt,
+      description: "vbm-monitor: mails the verdict of a delivery attempt to the location (once per attempt)",
+      entry: "functions/handlers/send-receipt.ts",
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      runtimeFiles: [],
+      unusedParts: ["pseudonymise", "query"],
+      onFailure: this.sendReceiptDeadLetterQueue,
+      environment: {
+        VBM_MODE: "aws",
+        ...storageEnvironment,
+        MAIL_FROM: config.mailFrom,
+        SES_CONFIGURATION_SET,
+      },
+      permissions: sendReceiptPermissions,
+    });
+    this.mailRequestRule = new events.Rule(this, "MailRequestCreated", {
+      description: "The ingest asked for a receipt mail: send it",
+      eventPattern: {
+        source: ["aws.s3"],
+        detailType: ["Object Created"],
+        detail: {
+          bucket: { name: [bucketName("reports")] },
+          object: { key: [{ prefix: REPORTS_PREFIXES.mailRequests }] },
+        },
+      },
+    });
+    this.mailRequestRule.addTarget(
+      new targets.LambdaFunction(this.sendReceipt.function, {
+        deadLetterQueue: this.sendReceiptDeadLetterQueue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      }),
+    );
+    alarmOnErrors(
+      this,
+      "SendReceiptErrors",
+      this.sendReceipt.function,
+      "Sending a receipt mail failed",
+      Duration.minutes(5),
+      alarmAction,
+    );
+
+    this.locationsConfig = new LocationsConfigDeployment(this, "LocationsConfig", {
+      locations: config.locations,
+      dataKey,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      retainLogs: config.retainData,
+    });
+
     new CfnOutput(this, "IngestFunctionName", { value: this.ingest.function.functionName });
     new CfnOutput(this, "MaterialiseFunctionName", { value: this.materialise.function.functionName });
+    new CfnOutput(this, "SendReceiptFunctionName", { value: this.sendReceipt.function.functionName });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topicArn });
   }
 

@@ -1,26 +1,41 @@
 import type { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InfraConfig } from "../../infra/config.ts";
 import { aggregates } from "../../queries/aggregates.ts";
 import {
+  type Assembly,
   asList,
-  type BuiltApp,
-  buildApp,
   flat,
+  infraConfig,
   type Json,
   props,
   resourcesOf,
   type Statement,
+  sharedAssembly,
   statementsOf,
-} from "./build-app.ts";
+  synthVariant,
+  type Variant,
+} from "./assembly.ts";
 
-let built: BuiltApp;
 let access: Template;
+let config: InfraConfig;
+let variant: Variant;
 
-beforeAll(() => {
-  built = buildApp();
-  access = built.template(built.stacks.access);
-}, 60_000);
-afterAll(() => built?.dispose());
+beforeAll(async () => {
+  const [shared, v] = await Promise.all([
+    sharedAssembly(),
+    // Configured IGJ principals, and a production stage with an alarm recipient.
+    synthVariant({
+      "vbm:igjPrincipals": ["arn:aws:iam::210987654321:role/igj-analysts", "111122223333"],
+      "vbm:stage": "production",
+      "vbm:alarmEmails": ["ops@example.org"],
+    }),
+  ]);
+  access = shared.assembly.template("VbmAccess");
+  config = infraConfig();
+  variant = v;
+}, 360_000);
+afterAll(() => variant?.dispose());
 
 function role(name: string): [string, Json] {
   const found = resourcesOf(access, "AWS::IAM::Role").find(([, r]) => props(r).RoleName === name);
@@ -49,7 +64,7 @@ const dropzone = "arn:<AWS::Partition>:s3:::vbm-dropzone-<AWS::AccountId>-<AWS::
 
 describe("upload roles", () => {
   it("exist once per location, trusting only that location's principal (with its external id)", () => {
-    const locations = built.stacks.config.locations;
+    const locations = config.locations;
     const uploadRoles = resourcesOf(access, "AWS::IAM::Role").filter(([, r]) =>
       String(props(r).RoleName).startsWith("vbm-upload-"),
     );
@@ -69,7 +84,7 @@ describe("upload roles", () => {
   });
 
   it("allow nothing in S3 but PutObject under the location's own prefix", () => {
-    for (const { code } of built.stacks.config.locations) {
+    for (const { code } of config.locations) {
       const statements = statementsOfRole(`vbm-upload-${code}`);
       expect(statements.length).toBeGreaterThan(0);
       const s3 = statements.filter((s) => asList(s.Action).some((a) => a.startsWith("s3:")));
@@ -90,7 +105,7 @@ describe("upload roles", () => {
   });
 
   it("may use the data key only through S3, for the drop zone or its own prefix", () => {
-    for (const { code } of built.stacks.config.locations) {
+    for (const { code } of config.locations) {
       const kms = statementsOfRole(`vbm-upload-${code}`).filter((s) =>
         asList(s.Action).some((a) => a.startsWith("kms:")),
       );
@@ -126,10 +141,11 @@ describe("IGJ analyst", () => {
     const statements = statementsOfRole("vbm-igj-analyst");
     const resources = statements.flatMap((s) => asList(s.Resource).map(flat));
     const athena = statements
+      .filter((s) => s.Sid !== "BrowseCatalogInAthena")
       .filter((s) => asList(s.Action).some((a) => a.startsWith("athena:") && a !== "athena:ListWorkGroups"))
       .flatMap((s) => asList(s.Resource).map(flat));
     expect(athena).toEqual(["arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/vbm-igj"]);
-    const tables = resources.filter((r) => r.includes(":table/"));
+    const tables = [...new Set(resources.filter((r) => r.includes(":table/")))];
     expect(tables.sort()).toEqual(
       aggregates
         .map((a) => `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/vbm_aggregates/${a.name}`)
@@ -157,8 +173,10 @@ describe("facilitator", () => {
         (f) => `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${f}`,
       ),
     );
-    expect(asList(bySid.get("ReadCuratedTables")?.Resource).map(flat)).toContain(
-      "arn:<AWS::Partition>:s3:::vbm-curated-<AWS::AccountId>-<AWS::Region>/delivery-log/*",
+    expect(asList(bySid.get("ReadCuratedTables")?.Resource).map(flat).sort()).toEqual(
+      ["delivery-log/*", "measures/*", "occupancy-log/*", "occupancy/*"].map(
+        (p) => `arn:<AWS::Partition>:s3:::vbm-curated-<AWS::AccountId>-<AWS::Region>/${p}`,
+      ),
     );
     expect(flat(bySid.get("QueryInFacilitatorWorkgroup")?.Resource)).toBe(
       "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/vbm-facilitator",
@@ -177,7 +195,7 @@ describe("facilitator", () => {
 
 describe("break glass", () => {
   it("is the role named in the key policies, assumable only with MFA, and may administer the keys", () => {
-    const name = built.stacks.config.breakGlassRoleName;
+    const name = config.breakGlassRoleName;
     const [, r] = role(name);
     const trust = statementsOf(props(r).AssumeRolePolicyDocument);
     for (const t of trust) expect(t.Condition).toEqual({ Bool: { "aws:MultiFactorAuthPresent": "true" } });
@@ -190,20 +208,62 @@ describe("break glass", () => {
     expect(trustedPrincipals(role("vbm-facilitator")[1])).toEqual([
       "arn:<AWS::Partition>:iam::<AWS::AccountId>:root",
     ]);
-    const other = buildApp({
-      overrides: { "vbm:igjPrincipals": ["arn:aws:iam::210987654321:role/igj-analysts", "111122223333"] },
-    });
-    try {
-      const t = other.template(other.stacks.access);
-      const [, igj] = resourcesOf(t, "AWS::IAM::Role").find(
-        ([, x]) => props(x).RoleName === "vbm-igj-analyst",
-      ) as [string, Json];
-      const principals = trustedPrincipals(igj);
-      expect(principals.sort()).toEqual(
-        ["arn:aws:iam::210987654321:role/igj-analysts", "arn:<AWS::Partition>:iam::111122223333:root"].sort(),
-      );
-    } finally {
-      other.dispose();
-    }
-  }, 60_000);
+    expect(variant.assembly, variant.run.stderr).toBeDefined();
+    const t = (variant.assembly as Assembly).template("VbmAccess");
+    const [, igj] = resourcesOf(t, "AWS::IAM::Role").find(
+      ([, x]) => props(x).RoleName === "vbm-igj-analyst",
+    ) as [string, Json];
+    const principals = trustedPrincipals(igj);
+    expect(principals.sort()).toEqual(
+      ["arn:aws:iam::210987654321:role/igj-analysts", "arn:<AWS::Partition>:iam::111122223333:root"].sort(),
+    );
+    // A production stage with a recipient subscribes it and names it in the output.
+    const pipeline = (variant.assembly as Assembly).template("VbmPipeline");
+    expect(resourcesOf(pipeline, "AWS::SNS::Subscription").map(([, x]) => props(x).Endpoint)).toEqual([
+      "ops@example.org",
+    ]);
+    expect((pipeline.toJSON().Outputs as Json).AlarmRecipients).toMatchObject({ Value: "ops@example.org" });
+  });
+});
+
+describe("browsing the catalog in the Athena console", () => {
+  const glue = (kind: string, name: string) =>
+    `arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${kind}/${name}`;
+  const browse = (role: string) => {
+    const bySid = new Map(statementsOfRole(role).map((s) => [s.Sid, s]));
+    const athena = bySid.get("BrowseCatalogInAthena") as Statement;
+    const list = bySid.get("ListOwnDatabaseAndTables") as Statement;
+    expect(athena, role).toBeDefined();
+    expect(list, role).toBeDefined();
+    expect(asList(athena.Action)).toEqual(
+      expect.arrayContaining(["athena:ListDatabases", "athena:ListTableMetadata", "athena:GetTableMetadata"]),
+    );
+    expect(asList(athena.Resource).map(flat)).toEqual([
+      "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:datacatalog/AwsDataCatalog",
+    ]);
+    expect(asList(list.Action).sort()).toEqual(["glue:GetDatabases", "glue:GetTables"]);
+    return asList(list.Resource).map(flat);
+  };
+
+  it("lets the facilitator list vbm_curated and its tables, nothing else", () => {
+    expect(browse("vbm-facilitator").sort()).toEqual(
+      [
+        "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:catalog",
+        glue("database", "vbm_curated"),
+        ...["current_delivery", "delivery_log", "measures", "measures_all", "occupancy"].map((t) =>
+          glue("table", `vbm_curated/${t}`),
+        ),
+      ].sort(),
+    );
+  });
+
+  it("lets the IGJ analyst list vbm_aggregates and its tables, nothing else", () => {
+    expect(browse("vbm-igj-analyst").sort()).toEqual(
+      [
+        "arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:catalog",
+        glue("database", "vbm_aggregates"),
+        ...aggregates.map((a) => glue("table", `vbm_aggregates/${a.name}`)),
+      ].sort(),
+    );
+  });
 });

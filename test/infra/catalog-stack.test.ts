@@ -1,21 +1,29 @@
 import type { Template } from "aws-cdk-lib/assertions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseDate } from "../../functions/core/time.ts";
 import { aggregates } from "../../queries/aggregates.ts";
-import { deliveryLogEntry, measureColumns, occupancyColumns } from "../../schemas/curated.ts";
-import { type BuiltApp, buildApp, flat, type Json, props, resourcesOf } from "./build-app.ts";
+import {
+  currentDeliveryColumns,
+  currentDeliverySql,
+  deliveryLogEntry,
+  measureColumns,
+  measuresViewSql,
+  occupancyColumns,
+} from "../../schemas/curated.ts";
+import { locationCode, quarterId } from "../../schemas/delivery.ts";
+import { flat, type Json, props, resourcesOf, sharedAssembly } from "./assembly.ts";
 
-let built: BuiltApp;
 let catalog: Template;
 
-beforeAll(() => {
-  built = buildApp();
-  catalog = built.template(built.stacks.catalog);
-}, 60_000);
-afterAll(() => built?.dispose());
+beforeAll(async () => {
+  catalog = (await sharedAssembly()).assembly.template("VbmCatalog");
+}, 360_000);
 
 interface TableInput {
   Name: string;
   TableType: string;
+  ViewOriginalText?: string;
+  ViewExpandedText?: string;
   Parameters: Record<string, unknown>;
   PartitionKeys?: { Name: string; Type: string }[];
   StorageDescriptor: {
@@ -51,15 +59,37 @@ const GLUE: Record<string, string> = {
 const quarters = (values: unknown) => String(values).split(",");
 const PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
 
+/**
+ * The years of the quarters a stored row can have: the ingest accepts dates only within these
+ * years (parseDate) and rejects a row outside the delivered quarter.
+ */
+function ingestYears(): { first: number; last: number } {
+  const accepts = (y: number) => parseDate(`${String(y).padStart(4, "0")}-06-15`) !== null;
+  let first = 0;
+  while (!accepts(first)) first++;
+  let last = first;
+  while (accepts(last + 1)) last++;
+  return { first, last };
+}
+
 describe("vbm_curated", () => {
-  it("holds exactly measures, delivery_log and occupancy, declared as external tables", () => {
+  it("holds measures_all, delivery_log and occupancy as external tables, and the views current_delivery and measures", () => {
     const t = tables("vbm_curated");
-    expect([...t.keys()].sort()).toEqual(["delivery_log", "measures", "occupancy"]);
-    for (const table of t.values()) expect(table.TableType).toBe("EXTERNAL_TABLE");
+    expect([...t.keys()].sort()).toEqual([
+      "current_delivery",
+      "delivery_log",
+      "measures",
+      "measures_all",
+      "occupancy",
+    ]);
+    for (const [name, table] of t)
+      expect(table.TableType, name).toBe(
+        name === "measures" || name === "current_delivery" ? "VIRTUAL_VIEW" : "EXTERNAL_TABLE",
+      );
   });
 
-  it("declares measures with the curated schema's columns and projected location/quarter partitions", () => {
-    const m = tables("vbm_curated").get("measures") as TableInput;
+  it("declares measures_all with the curated schema's columns and projected location/quarter partitions", () => {
+    const m = tables("vbm_curated").get("measures_all") as TableInput;
     expect(m.StorageDescriptor.Columns.map((c) => [c.Name, c.Type])).toEqual(
       measureColumns.map((c) => [c.name, GLUE[c.sql]]),
     );
@@ -68,22 +98,92 @@ describe("vbm_curated", () => {
       { Name: "location", Type: "string" },
       { Name: "quarter", Type: "string" },
     ]);
-    const p = m.Parameters;
-    expect(p["projection.enabled"]).toBe("true");
-    expect(p["projection.location.type"]).toBe("enum");
-    expect(p["projection.location.values"]).toBe(built.stacks.config.locations.map((l) => l.code).join(","));
-    expect(p["projection.quarter.type"]).toBe("enum");
-    const q = quarters(p["projection.quarter.values"]);
-    expect(q).toHaveLength(13 * 4);
-    expect(q[0]).toBe("2023-Q1");
-    expect(q.at(-1)).toBe("2035-Q4");
-    expect(flat(p["storage.location.template"])).toBe(
+    expect(m.Parameters["projection.enabled"]).toBe("true");
+    expect(flat(m.Parameters["storage.location.template"])).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders
       "s3://vbm-curated-<AWS::AccountId>-<AWS::Region>/measures/location=${location}/quarter=${quarter}/",
     );
     expect(flat(m.StorageDescriptor.Location)).toBe(
       "s3://vbm-curated-<AWS::AccountId>-<AWS::Region>/measures/",
     );
+  });
+
+  it("projects every location code the ingest accepts, not only the configured ones", () => {
+    const p = (tables("vbm_curated").get("measures_all") as TableInput).Parameters;
+    expect(p["projection.location.type"]).toBe("enum");
+    const codes = String(p["projection.location.values"]).split(",");
+    expect(codes).toHaveLength(26 * 26);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const c of codes) expect(locationCode.safeParse(c).success, c).toBe(true);
+    // Two capital letters is all the ingest accepts: AA..ZZ is all of it.
+    expect(codes[0]).toBe("AA");
+    expect(codes.at(-1)).toBe("ZZ");
+  });
+
+  it("projects every quarter a stored row can have, on measures_all and on every aggregate table", () => {
+    const { first, last } = ingestYears();
+    expect(first).toBeLessThanOrEqual(2019); // historical deliveries from 2019 on
+    const expected = (last - first + 1) * 4;
+    const check = (name: string, p: Record<string, unknown>) => {
+      expect(p["projection.quarter.type"], name).toBe("enum");
+      const q = quarters(p["projection.quarter.values"]);
+      expect(q, name).toHaveLength(expected);
+      expect(q[0], name).toBe(`${first}-Q1`);
+      expect(q.at(-1), name).toBe(`${last}-Q4`);
+      for (const x of [q[0], q.at(-1), "2019-Q1", "2024-Q3"])
+        expect(quarterId.safeParse(x).success && q.includes(x as string)).toBe(true);
+    };
+    check("measures_all", (tables("vbm_curated").get("measures_all") as TableInput).Parameters);
+    for (const [name, t] of tables("vbm_aggregates")) check(name, t.Parameters);
+    // The Glue limit on a table's metadata (about 1 MB gzip) is far away; the template stays below 1 MB.
+    expect(JSON.stringify(catalog.toJSON()).length).toBeLessThan(1024 * 1024);
+  });
+
+  /** The definition Athena reads from a Presto view's `viewOriginalText`. */
+  const viewDefinition = (name: string) => {
+    const v = tables("vbm_curated").get(name) as TableInput;
+    expect(v.Parameters).toEqual({ presto_view: "true", comment: "Presto View" });
+    expect(v.ViewExpandedText).toBe("/* Presto View */");
+    const m = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/.exec(v.ViewOriginalText ?? "");
+    expect(m, v.ViewOriginalText).not.toBeNull();
+    const definition = JSON.parse(Buffer.from(m?.[1] as string, "base64").toString("utf8")) as {
+      originalSql: string;
+      catalog: string;
+      schema: string;
+      columns: { name: string; type: string }[];
+    };
+    expect(definition.catalog).toBe("awsdatacatalog");
+    expect(definition.schema).toBe("vbm_curated");
+    expect(v.StorageDescriptor.Columns.map((c) => c.Name)).toEqual(definition.columns.map((c) => c.name));
+    return definition;
+  };
+
+  it("defines current_delivery as a Presto view over delivery_log, with the product's own SQL", () => {
+    const d = viewDefinition("current_delivery");
+    expect(d.originalSql).toBe(currentDeliverySql);
+    expect(d.columns.map((c) => c.name)).toEqual([...currentDeliveryColumns]);
+    expect(d.columns.find((c) => c.name === "rows")?.type).toBe("integer");
+    for (const c of d.columns) if (c.name !== "rows") expect(c.type, c.name).toBe("varchar");
+  });
+
+  it("defines measures as a Presto view: the rows of the current delivery of each location and quarter", () => {
+    const definition = viewDefinition("measures");
+    const PRESTO: Record<string, string> = {
+      VARCHAR: "varchar",
+      INTEGER: "integer",
+      SMALLINT: "smallint",
+      TIMESTAMP: "timestamp(3)",
+      BOOLEAN: "boolean",
+      DOUBLE: "double",
+    };
+    const columns = [
+      ...measureColumns.map((c) => ({ name: c.name, type: PRESTO[c.sql] })),
+      { name: "location", type: "varchar" },
+      { name: "quarter", type: "varchar" },
+    ];
+    expect(definition.columns).toEqual(columns);
+    expect(definition.originalSql).toBe(measuresViewSql(columns.map((c) => c.name)));
+    expect(definition.originalSql).toMatch(/FROM measures_all m\s+JOIN current_delivery c/);
   });
 
   it("declares the delivery log as JSON lines with every log field, numbers typed", () => {
@@ -127,7 +227,6 @@ describe("vbm_aggregates", () => {
       expect(table.PartitionKeys).toEqual([{ Name: "quarter", Type: "string" }]);
       expect(table.Parameters["projection.enabled"]).toBe("true");
       expect(table.Parameters["projection.quarter.type"]).toBe("enum");
-      expect(quarters(table.Parameters["projection.quarter.values"])).toHaveLength(52);
       expect(flat(table.Parameters["storage.location.template"])).toBe(
         `s3://vbm-aggregates-<AWS::AccountId>-<AWS::Region>/${agg.name}/quarter=\${quarter}/`,
       );

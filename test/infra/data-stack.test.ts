@@ -2,32 +2,59 @@ import type { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AREAS } from "../../infra/naming.ts";
 import {
+  type Assembly,
   asList,
-  type BuiltApp,
-  buildApp,
   flat,
   flatBucketName,
+  infraConfig,
   type Json,
   props,
   resourcesOf,
+  STACKS,
   type Statement,
+  sharedAssembly,
+  statementsForRole,
   statementsOf,
-} from "./build-app.ts";
+  synthVariant,
+  type Variant,
+} from "./assembly.ts";
 
-let built: BuiltApp;
+let assembly: Assembly;
 let data: Template;
+let variant: Variant;
 
-beforeAll(() => {
-  built = buildApp();
-  data = built.template(built.stacks.data);
-}, 60_000);
-afterAll(() => built?.dispose());
+beforeAll(async () => {
+  // The throwaway variant synthesises in parallel with (or after) the shared assembly.
+  const [shared, v] = await Promise.all([
+    sharedAssembly(),
+    synthVariant({ "vbm:retainData": false, "vbm:rawRetentionDays": 7 }),
+  ]);
+  assembly = shared.assembly;
+  data = assembly.template("VbmData");
+  variant = v;
+}, 360_000);
+afterAll(() => variant?.dispose());
 
-const dataKeyId = () => {
-  const keys = resourcesOf(data, "AWS::KMS::Key").filter(([, r]) => !props(r).KeySpec);
-  expect(keys).toHaveLength(1);
-  return (keys[0] as [string, Json])[0];
-};
+const role = (name: string) => `arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${name}`;
+
+/** The key resources: the data key (no KeySpec) and the HMAC pseudonym key. */
+function keys(): { data: [string, Json]; pseudonym: [string, Json] } {
+  const all = resourcesOf(data, "AWS::KMS::Key");
+  expect(all).toHaveLength(2);
+  return {
+    data: all.find(([, r]) => !props(r).KeySpec) as [string, Json],
+    pseudonym: all.find(([, r]) => props(r).KeySpec === "HMAC_256") as [string, Json],
+  };
+}
+
+const denies = (key: [string, Json]) =>
+  new Map(
+    statementsOf(props(key[1]).KeyPolicy)
+      .filter((s) => s.Effect === "Deny")
+      .map((s) => [s.Sid, s] as const),
+  );
+
+const dataKeyId = () => keys().data[0];
 
 /** Bucket resources by the area in their (Fn::Join) name. */
 function bucketsByArea(): Map<string, [string, Json]> {
@@ -66,18 +93,93 @@ describe("keys", () => {
     expect(key.DeletionPolicy).toBe("Retain");
   });
 
-  it("denies disabling and scheduling deletion of both keys to all but the break-glass role", () => {
-    for (const [, key] of resourcesOf(data, "AWS::KMS::Key")) {
-      const denies = statementsOf(props(key).KeyPolicy).filter((s) => s.Effect === "Deny");
-      expect(denies).toHaveLength(1);
-      const deny = denies[0] as Statement;
-      expect(asList(deny.Action).sort()).toEqual(["kms:DisableKey", "kms:ScheduleKeyDeletion"]);
+  it("denies changing the key policy, disabling and scheduling deletion of both keys to all but the break-glass role", () => {
+    for (const key of Object.values(keys())) {
+      const deny = denies(key).get("OnlyBreakGlassAdministersTheKey") as Statement;
+      expect(deny).toBeDefined();
+      expect(asList(deny.Action).sort()).toEqual([
+        "kms:DisableKey",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+      ]);
       expect(deny.Principal).toEqual({ AWS: "*" });
       expect(Object.keys(deny.Condition ?? {})).toEqual(["ArnNotEquals"]);
-      expect(flat(deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"])).toBe(
-        "arn:<AWS::Partition>:iam::<AWS::AccountId>:role/vbm-break-glass",
-      );
+      expect(flat(deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"])).toBe(role("vbm-break-glass"));
+      // Without the flag KMS refuses a policy that denies the deploying principal PutKeyPolicy.
+      expect(props(key[1]).BypassPolicyLockoutSafetyCheck).toBe(true);
     }
+  });
+
+  it("denies GenerateMac and VerifyMac on the pseudonym key to every principal but the ingest role", () => {
+    const { pseudonym } = keys();
+    const deny = denies(pseudonym).get("OnlyTheIngestComputesPseudonyms") as Statement;
+    expect(deny).toBeDefined();
+    expect(asList(deny.Action).sort()).toEqual(["kms:GenerateMac", "kms:VerifyMac"]);
+    expect(deny.Principal).toEqual({ AWS: "*" });
+    expect(deny.Condition).toEqual({
+      ArnNotEquals: { "aws:PrincipalArn": expect.anything() },
+    });
+    expect(flat(deny.Condition?.ArnNotEquals?.["aws:PrincipalArn"])).toBe(role("vbm-ingest-function"));
+    // That ARN is the ingest's role: a fixed name in the pipeline stack, no cross-stack reference.
+    const pipeline = assembly.template("VbmPipeline");
+    const ingest = resourcesOf(pipeline, "AWS::Lambda::Function").find(
+      ([, r]) => props(r).FunctionName === "vbm-ingest",
+    ) as [string, Json];
+    const roleId = (props(ingest[1]).Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+    expect(props(pipeline.toJSON().Resources[roleId]).RoleName).toBe("vbm-ingest-function");
+    expect(JSON.stringify(data.toJSON())).not.toContain("Fn::ImportValue");
+  });
+
+  it("denies Decrypt with the data key to all but the monitor's roles (and AWS services, and dead-letter reads through SQS)", () => {
+    const deny = denies(keys().data).get("OnlyTheMonitorsRolesDecrypt") as Statement;
+    expect(deny).toBeDefined();
+    expect(asList(deny.Action).sort()).toEqual(["kms:Decrypt", "kms:ReEncryptFrom"]);
+    expect(deny.Principal).toEqual({ AWS: "*" });
+    const readers = asList(deny.Condition?.ArnNotLike?.["aws:PrincipalArn"]).map(flat).sort();
+    expect(readers).toEqual(
+      [
+        "vbm-ingest-function",
+        "vbm-materialise-function",
+        "vbm-send-factsheets-function",
+        "vbm-national-report-function",
+        "vbm-send-receipt-function",
+        "vbm-facilitator",
+        "vbm-igj-analyst",
+        "vbm-config-deployment",
+        "vbm-break-glass",
+        "vbm-upload-*",
+      ]
+        .map(role)
+        .sort(),
+    );
+    expect(deny.Condition?.Bool).toEqual({ "aws:PrincipalIsAWSService": "false" });
+    expect(flat(deny.Condition?.StringNotEqualsIfExists?.["kms:ViaService"])).toBe(
+      "sqs.<AWS::Region>.amazonaws.com",
+    );
+    // Every role of the app that is given data-key rights is one of the readers.
+    const roleNames = STACKS.flatMap((s) =>
+      resourcesOf(assembly.template(s), "AWS::IAM::Role").map(([, r]) => String(props(r).RoleName)),
+    );
+    for (const name of roleNames)
+      expect(
+        readers.some((r) =>
+          new RegExp(`^${r.replace(/[.<>:]/g, "\\$&").replace("*", ".*")}$`).test(role(name)),
+        ),
+        name,
+      ).toBe(true);
+  });
+
+  it("lets only the break-glass role's own policy allow PutKeyPolicy, DisableKey or ScheduleKeyDeletion", () => {
+    const guarded = ["kms:PutKeyPolicy", "kms:DisableKey", "kms:ScheduleKeyDeletion"];
+    const holders = new Set<string>();
+    for (const stack of STACKS) {
+      const t = assembly.template(stack);
+      for (const [id, r] of resourcesOf(t, "AWS::IAM::Role"))
+        for (const s of statementsForRole(t, id))
+          if (s.Effect === "Allow" && asList(s.Action).some((a) => guarded.includes(a) || a === "kms:*"))
+            holders.add(String(props(r).RoleName));
+    }
+    expect([...holders]).toEqual(["vbm-break-glass"]);
   });
 
   it("lets only CloudWatch Logs, EventBridge and CloudWatch alarms use the data key on the account's behalf", () => {
@@ -125,7 +227,9 @@ describe("buckets", () => {
       });
       expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] });
       expect(p.VersioningConfiguration).toEqual({ Status: "Enabled" });
-      expect(bucket.DeletionPolicy).toBe("Retain");
+      // Retained, except when the first create rolls back (the fixed name would block the retry).
+      expect(bucket.DeletionPolicy).toBe("RetainExceptOnCreate");
+      expect(bucket.UpdateReplacePolicy).toBe("Retain");
       if (area === "access-logs") expect(p.LoggingConfiguration).toBeUndefined();
       else
         expect(p.LoggingConfiguration).toEqual({
@@ -193,46 +297,38 @@ describe("buckets", () => {
     }
   });
 
-  it("sends drop-zone events to EventBridge natively: no notification custom resource anywhere", () => {
+  it("sends drop-zone and reports events to EventBridge natively: no notification custom resource anywhere", () => {
     for (const [area, [, bucket]] of bucketsByArea()) {
       const config = props(bucket).NotificationConfiguration;
-      if (area === "dropzone")
-        expect(config).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
-      else expect(config).toBeUndefined();
+      if (area === "dropzone" || area === "reports")
+        expect(config, area).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+      else expect(config, area).toBeUndefined();
     }
-    for (const stack of built.allStacks) {
-      const t = built.template(stack);
+    for (const stack of STACKS) {
+      const t = assembly.template(stack);
       expect(Object.keys(t.findResources("Custom::S3BucketNotifications"))).toEqual([]);
-      expect(Object.keys(t.findResources("AWS::Lambda::Function")).length).toBeLessThanOrEqual(
-        stack === built.stacks.pipeline ? 2 : 0,
-      );
+      if (stack === "VbmData" || stack === "VbmCatalog" || stack === "VbmAccess")
+        expect(Object.keys(t.findResources("AWS::Lambda::Function"))).toEqual([]);
     }
   });
 });
 
 describe("context", () => {
   it("destroys and empties data buckets only when vbm:retainData is false; keys stay retained", () => {
-    const throwaway = buildApp({ overrides: { "vbm:retainData": false, "vbm:rawRetentionDays": 7 } });
-    try {
-      const t = throwaway.template(throwaway.stacks.data);
-      const buckets = resourcesOf(t, "AWS::S3::Bucket");
-      expect(buckets).toHaveLength(AREAS.length);
-      for (const [, b] of buckets) expect(b.DeletionPolicy).toBe("Delete");
-      for (const [, k] of resourcesOf(t, "AWS::KMS::Key")) expect(k.DeletionPolicy).toBe("Retain");
-      expect(resourcesOf(t, "Custom::S3AutoDeleteObjects")).toHaveLength(AREAS.length);
-      const dropzone = buckets.find(([, b]) => flat(props(b).BucketName) === flatBucketName("dropzone"));
-      const rules = (props((dropzone as [string, Json])[1]).LifecycleConfiguration as { Rules: Json[] })
-        .Rules;
-      expect(rules.find((r) => r.Id === "expire-current-objects")?.ExpirationInDays).toBe(7);
-    } finally {
-      throwaway.dispose();
-    }
-  }, 60_000);
+    expect(variant.assembly, variant.run.stderr).toBeDefined();
+    const t = (variant.assembly as Assembly).template("VbmData");
+    const buckets = resourcesOf(t, "AWS::S3::Bucket");
+    expect(buckets).toHaveLength(AREAS.length);
+    for (const [, b] of buckets) expect(b.DeletionPolicy).toBe("Delete");
+    for (const [, k] of resourcesOf(t, "AWS::KMS::Key")) expect(k.DeletionPolicy).toBe("Retain");
+    expect(resourcesOf(t, "Custom::S3AutoDeleteObjects")).toHaveLength(AREAS.length);
+    const dropzone = buckets.find(([, b]) => flat(props(b).BucketName) === flatBucketName("dropzone"));
+    const rules = (props((dropzone as [string, Json])[1]).LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules.find((r) => r.Id === "expire-current-objects")?.ExpirationInDays).toBe(7);
+  });
 
   it("refuses an invalid context value with the key in the message", () => {
-    expect(() => buildApp({ overrides: { "vbm:rawRetentionDays": 0 } })).toThrow(/vbm:rawRetentionDays/);
-    expect(() => buildApp({ overrides: { "vbm:facilitatorPrincipals": ["*"] } })).toThrow(
-      /vbm:facilitatorPrincipals/,
-    );
+    expect(() => infraConfig({ "vbm:rawRetentionDays": 0 })).toThrow(/vbm:rawRetentionDays/);
+    expect(() => infraConfig({ "vbm:facilitatorPrincipals": ["*"] })).toThrow(/vbm:facilitatorPrincipals/);
   });
 });

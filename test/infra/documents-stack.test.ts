@@ -1,29 +1,27 @@
 import type { Template } from "aws-cdk-lib/assertions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { athenaEnv, mailEnv, parseEnv, storageEnv } from "../../functions/config.ts";
-import { locationsConfig } from "../../schemas/locations.ts";
 import {
+  type Assembly,
   asList,
-  type BuiltApp,
-  buildApp,
   flat,
   type Json,
   props,
   resourcesOf,
   type Statement,
+  sharedAssembly,
   statementsOf,
-} from "./build-app.ts";
+} from "./assembly.ts";
 
-let built: BuiltApp;
+let assembly: Assembly;
 let documents: Template;
 let access: Template;
 
-beforeAll(() => {
-  built = buildApp();
-  documents = built.template(built.stacks.documents);
-  access = built.template(built.stacks.access);
-}, 60_000);
-afterAll(() => built?.dispose());
+beforeAll(async () => {
+  assembly = (await sharedAssembly()).assembly;
+  documents = assembly.template("VbmDocuments");
+  access = assembly.template("VbmAccess");
+}, 360_000);
 
 function fn(name: string): Json {
   const found = resourcesOf(documents, "AWS::Lambda::Function").find(
@@ -63,7 +61,7 @@ describe("documents stack", () => {
         "arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/example.org",
       ]);
     }
-    const sets = resourcesOf(built.template(built.stacks.pipeline), "AWS::SES::ConfigurationSet");
+    const sets = resourcesOf(assembly.template("VbmPipeline"), "AWS::SES::ConfigurationSet");
     expect(sets.map(([, s]) => props(s).Name)).toEqual(["vbm-monitor"]);
   });
 
@@ -94,10 +92,9 @@ describe("documents stack", () => {
     expect(() => parseEnv(storageEnv, withRegion)).not.toThrow();
     expect(() => parseEnv(athenaEnv, withRegion)).not.toThrow();
     expect(parseEnv(mailEnv, withRegion).SES_CONFIGURATION_SET).toBe("vbm-monitor");
-    const locations = locationsConfig.parse(JSON.parse(strings.LOCATIONS_JSON as string));
-    expect(locations.length).toBeGreaterThan(0);
-    // Names and recipients only: no upload principals or external ids in a function's environment.
-    expect(strings.LOCATIONS_JSON).not.toMatch(/principal|externalId/);
+    // The locations (names, recipients) are read from config/locations.json, not the environment.
+    expect(Object.keys(strings)).not.toContain("LOCATIONS_JSON");
+    expect(Object.keys(strings)).not.toContain("LOCATION_CODES");
   });
 
   it("lets the facilitator invoke the report function", () => {

@@ -1,126 +1,147 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../infra/config.ts";
+import { type Json, run, type SharedSynth, STACKS, sharedAssembly } from "./assembly.ts";
 
 /**
  * `npx cdk synth` exactly as a developer or CI runs it: the CLI starts the app from cdk.json
  * with its context, the app bundles the functions with local esbuild, runs the cdk-nag packs
  * and CloudFormation's built-in rules, and writes the cloud assembly. Offline: no account, no
- * lookups, no Docker.
+ * lookups, no Docker. It runs once per vitest run (assembly.ts), asynchronously.
  */
-const STACKS = ["VbmData", "VbmCatalog", "VbmPipeline", "VbmAccess", "VbmDocuments"];
 /** The CLI refuses an assembly written by a newer aws-cdk-lib than it knows. */
 const CLI_TOO_OLD = /Cloud assembly schema version mismatch|not compatible with the (AWS )?CDK library/;
 
-let outdir: string;
-let run: { status: number | null; stdout: string; stderr: string; error?: Error };
+let synth: SharedSynth;
 
-beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), "vbm-cdk-synth-"));
-  const result = spawnSync("npx", ["cdk", "synth", "--quiet", "--no-notices", "-o", outdir], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: {
-      ...process.env,
-      CI: "true",
-      CDK_DISABLE_VERSION_CHECK: "true",
-      CDK_DISABLE_CLI_TELEMETRY: "true",
-      // Keep the child from inheriting an assembly directory of a parent CDK process.
-      CDK_OUTDIR: "",
-    },
-  });
-  run = { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
-  if (result.error) run.error = result.error;
-}, 150_000);
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-});
+beforeAll(async () => {
+  synth = await sharedAssembly();
+}, 360_000);
 
-const output = () => `${run.stdout}\n${run.stderr}`;
-
-function template(stack: string): {
-  Resources: Record<string, { Type: string; Metadata?: Record<string, unknown> }>;
-} {
-  return JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), "utf8"));
-}
-
-/** The asset directory of each Lambda function, by function name. */
+/** The asset directory of each pipeline function, by function name. */
 function functionAssets(): Map<string, string> {
   const out = new Map<string, string>();
-  const resources = { ...template("VbmPipeline").Resources, ...template("VbmDocuments").Resources };
-  for (const [, r] of Object.entries(resources)) {
-    if (r.Type !== "AWS::Lambda::Function") continue;
-    const name = (r as unknown as { Properties: { FunctionName: string } }).Properties.FunctionName;
-    out.set(name, join(outdir, String(r.Metadata?.["aws:asset:path"])));
+  for (const stack of STACKS) {
+    const resources = synth.assembly.json(stack).Resources as Record<string, Json>;
+    for (const r of Object.values(resources)) {
+      const name = (r.Properties as Json | undefined)?.FunctionName;
+      if (r.Type !== "AWS::Lambda::Function" || typeof name !== "string") continue;
+      out.set(name, join(synth.assembly.dir, String((r.Metadata as Json)["aws:asset:path"])));
+    }
   }
   return out;
 }
 
+/** Strings only the code of a library holds (its service's wire protocol names, a class of nodemailer). */
+const MARKERS = {
+  ses: "SimpleEmailService_v2",
+  nodemailer: "MailComposer",
+  kms: "TrentService",
+  athena: "AmazonAthena",
+} as const;
+
+/** What a bundle must not hold, by function: the parts of the AWS composition it never uses. */
+const ABSENT: Record<string, (keyof typeof MARKERS)[]> = {
+  "vbm-ingest": ["ses", "nodemailer", "athena"],
+  "vbm-materialise": ["ses", "nodemailer", "kms"],
+  "vbm-send-receipt": ["kms", "athena"],
+  "vbm-send-factsheets": ["kms"],
+  "vbm-national-report": ["kms"],
+};
+
 describe("npx cdk synth", () => {
   it("runs the app and writes a template per stack", () => {
-    expect(run.error, output()).toBeUndefined();
+    expect(synth.run.error, synth.output).toBeUndefined();
     for (const stack of STACKS)
-      expect(existsSync(join(outdir, `${stack}.template.json`)), output()).toBe(true);
-    expect(existsSync(join(outdir, "manifest.json"))).toBe(true);
+      expect(existsSync(join(synth.assembly.dir, `${stack}.template.json`)), synth.output).toBe(true);
   });
 
-  it("passes cdk-nag and the built-in template validation without a violation", () => {
-    const report = JSON.parse(readFileSync(join(outdir, "validation-report.json"), "utf8")) as {
-      pluginReports: { violations?: unknown[] }[];
-    };
-    const violations = report.pluginReports.flatMap((p) => p.violations ?? []);
-    expect(violations, JSON.stringify(violations, null, 1)).toEqual([]);
+  it("passes cdk-nag and the built-in template validation: no error, one expected warning", () => {
+    const violations = synth.assembly.validationReport().pluginReports.flatMap((p) => p.violations ?? []);
+    expect(
+      violations.filter((v) => v.ruleName !== "Annotation::vbm:no-alarm-recipients"),
+      JSON.stringify(violations, null, 1),
+    ).toEqual([]);
   });
 
-  it("bundles each function as ESM with its source map, the parquet-wasm binary and the SQL files", () => {
+  it("bundles each function as ESM with only the files it reads, and its source map outside the asset", () => {
     const assets = functionAssets();
-    expect([...assets.keys()].sort()).toEqual([
-      "vbm-ingest",
-      "vbm-materialise",
-      "vbm-national-report",
-      "vbm-send-factsheets",
-    ]);
+    expect([...assets.keys()].sort()).toEqual(Object.keys(ABSENT).sort());
     const sql = readdirSync(join(repoRoot, "queries")).filter((f) => f.endsWith(".sql"));
     expect(sql.length).toBeGreaterThan(0);
     for (const [name, dir] of assets) {
       const files = readdirSync(dir);
-      for (const f of ["index.mjs", "index.mjs.map", "parquet_wasm_bg.wasm", ...sql])
-        expect(files, name).toContain(f);
-      // pdfkit's metrics and the report fonts travel with every bundle (the documents need them).
-      expect(readdirSync(join(dir, "data")), name).toContain("Helvetica.afm");
-      expect(readdirSync(join(dir, "fonts")).sort(), name).toEqual(["DejaVuSans-Bold.ttf", "DejaVuSans.ttf"]);
       const code = readFileSync(join(dir, "index.mjs"), "utf8");
       expect(code.startsWith('import { createRequire as __cr } from "node:module";'), name).toBe(true);
-      expect(code, name).not.toContain("@duckdb/node-api");
+      expect(code.includes("@duckdb/node-api"), name).toBe(false);
+      // The map is not deployed: it is kept next to the assembly for offline use.
+      expect(files, name).not.toContain("index.mjs.map");
+      expect(existsSync(join(synth.assembly.dir, "sourcemaps", `${name}.mjs.map`)), name).toBe(true);
+      // A runtime file travels with a bundle exactly when its code reads it.
+      const uses = {
+        parquet: code.includes("parquet_wasm_bg.wasm"),
+        sql: code.includes("invalid query name"),
+        pdf: code.includes("DejaVuSans"),
+      };
+      expect(files.includes("parquet_wasm_bg.wasm"), `${name}: parquet`).toBe(uses.parquet);
+      for (const f of sql) expect(files.includes(f), `${name}: ${f}`).toBe(uses.sql);
+      expect(files.includes("data") && files.includes("fonts"), `${name}: pdf`).toBe(uses.pdf);
+      if (uses.pdf) {
+        expect(readdirSync(join(dir, "data")), name).toContain("Helvetica.afm");
+        expect(readdirSync(join(dir, "fonts")).sort(), name).toEqual([
+          "DejaVuSans-Bold.ttf",
+          "DejaVuSans.ttf",
+        ]);
+      }
+      for (const absent of ABSENT[name] ?? [])
+        expect(code.includes(MARKERS[absent]), `${name} holds ${absent}`).toBe(false);
     }
+    // The ingest writes Parquet and pseudonymises; the documents draw PDFs and mail them.
+    expect(readdirSync(assets.get("vbm-ingest") as string)).toContain("parquet_wasm_bg.wasm");
+    expect(
+      readFileSync(join(assets.get("vbm-ingest") as string, "index.mjs"), "utf8").includes(MARKERS.kms),
+    ).toBe(true);
+    expect(
+      readFileSync(join(assets.get("vbm-national-report") as string, "index.mjs"), "utf8").includes(
+        MARKERS.ses,
+      ),
+    ).toBe(true);
+    expect(readdirSync(assets.get("vbm-send-factsheets") as string)).toContain("fonts");
   });
 
-  it("produces bundles that load on their own in Node (no node_modules) and export `handler`", () => {
+  it("produces bundles that load on their own in Node (no node_modules) and export `handler`", async () => {
+    const sizes: string[] = [];
     for (const [name, dir] of functionAssets()) {
       const url = pathToFileURL(join(dir, "index.mjs")).href;
-      const load = spawnSync(
+      const load = await run(
         process.execPath,
         [
           "--input-type=module",
           "-e",
-          `const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== "function") { console.error("no handler"); process.exit(3); }`,
+          `const t = performance.now(); const m = await import(${JSON.stringify(url)}); if (typeof m.handler !== "function") { console.error("no handler"); process.exit(3); } console.log(Math.round(performance.now() - t));`,
         ],
-        { cwd: tmpdir(), encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH ?? "" } },
+        { cwd: tmpdir(), env: { PATH: process.env.PATH ?? "" }, timeoutMs: 60_000 },
       );
       expect(load.status, `${name}: ${load.stderr}`).toBe(0);
+      const bytes = readdirSync(dir).reduce(
+        (n, f) => n + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0),
+        0,
+      );
+      sizes.push(
+        `${name}: index.mjs ${(statSync(join(dir, "index.mjs")).size / 1e6).toFixed(2)} MB, asset files ${(bytes / 1e6).toFixed(2)} MB, import ${load.stdout.trim()} ms`,
+      );
     }
-  });
+    console.info(`bundles:\n${sizes.join("\n")}`);
+  }, 300_000);
 
   it("exits 0", (ctx) => {
-    if (run.status !== 0 && CLI_TOO_OLD.test(output()))
+    if (synth.run.status !== 0 && CLI_TOO_OLD.test(synth.output))
       ctx.skip(
         "the installed aws-cdk CLI cannot read the cloud assembly of this aws-cdk-lib (schema version mismatch): upgrade the aws-cdk devDependency",
       );
-    expect(run.status, output()).toBe(0);
+    expect(synth.run.status, synth.output).toBe(0);
   });
 });
