@@ -9,9 +9,9 @@ import {
   scope as scopeSchema,
 } from "../../schemas/delivery.ts";
 import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime } from "../compose.ts";
+import { ConfigError } from "../config.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
-import { ConfigError } from "../config.ts";
 import { SystemError, UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
 import { formatFigures, formatReport } from "./format.ts";

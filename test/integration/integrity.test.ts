@@ -49,7 +49,12 @@ function setup() {
   const t = tempDir("vbm-integrity-");
   cleanups.push(t.cleanup);
   let tick = Date.UTC(2023, 3, 5, 8, 0);
-  const clock = { now: () => new Date((tick += 1000)) };
+  const clock = {
+    now: () => {
+      tick += 1000;
+      return new Date(tick);
+    },
+  };
   const base = createFolderStore(t.dir, { versioned: ["dropzone"] });
   const ports = (store: ObjectStore = base): Ports => ({
     store,
