@@ -130,14 +130,17 @@ export async function createAwsRuntime(env: Record<string, string | undefined>):
 /**
  * The locations config (codes, names, recipients) from `config/locations.json` in the config
  * area, deployed there by the CDK app; read once per container. A failed read is not cached, so
- * the next invocation tries again. A missing object means no locations (as in local mode); an
- * unreadable or invalid one is an error.
+ * the next invocation tries again. A missing, unreadable or invalid object is an error: in AWS the
+ * config is always deployed, and running without it would accept (or refuse) every location.
  */
 export function cachedLocations(store: ObjectStore): () => Promise<LocationConfig[]> {
   let cached: Promise<LocationConfig[]> | undefined;
   const load = async (): Promise<LocationConfig[]> => {
     const obj = await store.get("config", LOCATIONS_CONFIG);
-    if (!obj) return [];
+    if (!obj)
+      throw new ConfigError(
+        `config/${LOCATIONS_CONFIG} is missing from the config area: deploy the stacks again (the CDK app writes it)`,
+      );
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(obj.body));

@@ -1,5 +1,10 @@
 import type { Runtime } from "../compose.ts";
-import { type MailOverviewLine, mailOverview, sendVerdictMail } from "../core/verdict-mail.ts";
+import {
+  type MailOverviewLine,
+  mailOverview,
+  sendVerdictMail,
+  verdictMailRequestKey,
+} from "../core/verdict-mail.ts";
 import type { Io } from "./main.ts";
 
 const STATUS_NL: Record<MailOverviewLine["status"], string> = {
@@ -22,6 +27,22 @@ export async function commandMail(
 ): Promise<number> {
   let lines = await mailOverview(runtime.store);
   let failedAgain = 0;
+  if (values.retry && runtime.mode === "aws") {
+    // On AWS the send function does the sending: writing a request again starts it once more
+    // (it never sends an attempt's mail twice: a sent one stays sent).
+    const retry = lines.filter((l) => l.status === "failed" || l.status === "pending");
+    for (const line of retry) {
+      const key = verdictMailRequestKey(line.attemptId);
+      const request = await runtime.store.get("mail", key);
+      if (request) await runtime.store.put("mail", key, request.body, "application/json");
+    }
+    io.out(
+      retry.length === 0
+        ? "Er is niets opnieuw te versturen."
+        : `${retry.length} bevestigingsmail(s) opnieuw aangeboden; de verzendfunctie (vbm-send-receipt) probeert het nu opnieuw. Kijk over een minuut opnieuw met: vbm-monitor mail`,
+    );
+    return 0;
+  }
   if (values.retry) {
     const locations = await runtime.loadLocations();
     for (const line of lines.filter((l) => l.status === "failed" || l.status === "pending")) {

@@ -168,6 +168,33 @@ export class AccessStack extends Stack {
         },
         ...readCuratedTables(),
         ...queryResults("facilitator"),
+        {
+          // `vbm-monitor mail`: which verdict e-mails did not reach a location, and why.
+          sid: "ReadVerdictMailStatus",
+          actions: ["s3:GetObject"],
+          resources: [objectsArn("reports", "mail/")],
+          wildcardReason:
+            "one request and status objects per delivery attempt under mail/: location, quarter and send outcome only, no youth data",
+        },
+        {
+          sid: "ReadLocationsConfig",
+          actions: ["s3:GetObject"],
+          resources: [`${bucketArn("reports")}/config/locations.json`],
+        },
+        {
+          sid: "ListVerdictMailStatus",
+          actions: ["s3:ListBucket"],
+          resources: [bucketArn("reports")],
+          conditions: { StringLike: { "s3:prefix": ["mail/*"] } },
+        },
+        {
+          // `vbm-monitor mail --retry` writes a request again, so vbm-send-receipt runs once more.
+          sid: "RetryVerdictMail",
+          actions: ["s3:PutObject"],
+          resources: [objectsArn("reports", "mail/requests/")],
+          wildcardReason:
+            "a request object per delivery attempt; writing one again makes vbm-send-receipt try it once more",
+        },
         dataKeyViaS3,
       ],
     });

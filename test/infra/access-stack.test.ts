@@ -182,11 +182,21 @@ describe("facilitator", () => {
       "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/vbm-facilitator",
     );
     // Reads curated data; never writes or deletes it, and never reads the location receipts.
+    // In the reports bucket only the verdict-mail status (and the locations config) is readable,
+    // and only a mail request can be written again (`vbm-monitor mail --retry`).
+    const reports = "arn:<AWS::Partition>:s3:::vbm-reports-<AWS::AccountId>-<AWS::Region>";
     for (const s of statements) {
       const writes = asList(s.Action).some((a) => /^s3:(Put|Delete)/.test(a));
       for (const r of asList(s.Resource).map(flat)) {
-        if (writes) expect(r).toMatch(/vbm-athena-results-.*\/facilitator\/\*$/);
-        expect(r).not.toContain("vbm-reports-");
+        if (writes)
+          expect(r).toMatch(/vbm-athena-results-.*\/facilitator\/\*$|vbm-reports-.*\/mail\/requests\/\*$/);
+        if (r.startsWith(reports))
+          expect([
+            reports,
+            `${reports}/mail/*`,
+            `${reports}/mail/requests/*`,
+            `${reports}/config/locations.json`,
+          ]).toContain(r);
         expect(r).not.toContain("vbm-dropzone-");
       }
     }

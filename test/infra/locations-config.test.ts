@@ -48,12 +48,12 @@ describe("loadLocations (AWS)", () => {
     expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toMatchObject(configObject);
   });
 
-  it("gives no locations when the object does not exist (as the local mode does)", async () => {
+  it("fails when the object does not exist, instead of running without a location check", async () => {
     s3.on(GetObjectCommand).rejects(
       new NoSuchKey({ message: "no such key", $metadata: { httpStatusCode: 404 } }),
     );
     const runtime = await createAwsRuntime(env);
-    expect(await runtime.loadLocations()).toEqual([]);
+    await expect(runtime.loadLocations()).rejects.toThrow(/locations\.json is missing/);
   });
 
   it("refuses an invalid config, naming the field, and tries again on the next call", async () => {
