@@ -8,6 +8,7 @@ import {
   measuresViewSql,
   occupancyColumns,
 } from "../schemas/curated.ts";
+import { QUARTER_YEARS } from "../schemas/delivery.ts";
 
 /**
  * Glue (Hive) types of the curated tables, derived from the product's own schema definitions so
@@ -53,12 +54,11 @@ export function aggregateColumns(agg: AggregateDefinition): glue.CfnTable.Column
 }
 
 /**
- * The years the partition projection covers: every year a stored row can have. The ingest
- * accepts a date only in 1900–2999 (`functions/core/time.ts`) and rejects a row that starts
- * outside the delivered quarter, so every accepted measure lies in a quarter of these years
- * (a delivery of another year holds no rows; its pointer and log line stay visible).
+ * The years the partition projection covers: exactly the years a delivery's quarter can have
+ * (`QUARTER_YEARS`, checked on every drop-zone key), so every object the ingest writes is
+ * queryable.
  */
-export const PROJECTED_YEARS = { first: 1900, last: 2999 } as const;
+export const PROJECTED_YEARS = QUARTER_YEARS;
 
 /** Every quarter the partition projection knows, in order. */
 export function projectedQuarters(

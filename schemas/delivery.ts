@@ -2,9 +2,18 @@ import { z } from "zod";
 
 /** Two capital letters: the code of a care location (and the letters of its youth numbers). */
 export const locationCode = z.string().regex(/^[A-Z]{2}$/, "een locatiecode is twee hoofdletters, bijv. AB");
+/**
+ * The years a delivery can be for: historical data starts in 2019. The catalog projects exactly
+ * these quarters (infra/catalog.ts), so that every quarter the ingest can write is queryable and
+ * Athena's projection stays below its limit of a million partitions (400 quarters × 676 codes).
+ */
+export const QUARTER_YEARS = { first: 2000, last: 2099 } as const;
 export const quarterId = z
   .string()
-  .regex(/^\d{4}-Q[1-4]$/, "een kwartaal schrijf je als JJJJ-Qn, bijv. 2023-Q1");
+  .regex(
+    /^20\d{2}-Q[1-4]$/,
+    "een kwartaal schrijf je als JJJJ-Qn, met een jaar van 2000 tot en met 2099, bijv. 2023-Q1",
+  );
 export const monthId = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 export const scope = z.enum(["all", "seclusion"]);
 export type Scope = z.infer<typeof scope>;
