@@ -273,6 +273,14 @@ export async function ingestDropZoneObject(
   return { status: "accepted", kind: "delivery", entry, report, current };
 }
 
+/** The attempt and the drop-zone object (key and version) it processes. */
+interface AttemptFile {
+  attemptId: string;
+  logKey: string;
+  fileName: string;
+  source: { area: "dropzone"; key: string; version?: string | undefined };
+}
+
 type CheckedDelivery =
   | DeliveryValidation
   | { report: ValidationReport; measures?: undefined; codebook?: undefined };
@@ -360,11 +368,7 @@ async function writeReceiptAndRequest(
 async function commitRejected(
   ports: Ports,
   event: DropZoneEvent,
-  f: {
-    attemptId: string;
-    logKey: string;
-    fileName: string;
-    source: { area: "dropzone"; key: string; version?: string | undefined };
+  f: AttemptFile & {
     report: ValidationReport;
     location: string;
     quarter: string;
@@ -489,13 +493,7 @@ function fileReport(
 async function ingestOccupancy(
   ports: Ports,
   event: DropZoneEvent,
-  f: {
-    attemptId: string;
-    logKey: string;
-    fileName: string;
-    source: { area: "dropzone"; key: string; version?: string | undefined };
-    bytes: Uint8Array;
-  },
+  f: AttemptFile & { bytes: Uint8Array },
   options: IngestOptions,
 ): Promise<IngestOutcome> {
   const { store, clock, logger } = ports;

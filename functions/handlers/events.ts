@@ -31,3 +31,26 @@ export const materialiseEvent = z
 export class InvalidEventError extends Error {
   override readonly name = "InvalidEventError";
 }
+
+/** Parses an S3 "Object Created" event; anything else is an `InvalidEventError`. */
+export function parseObjectCreated(event: unknown): S3ObjectCreatedEvent {
+  const parsed = s3ObjectCreatedEvent.safeParse(event);
+  if (!parsed.success)
+    throw new InvalidEventError(
+      `not an S3 Object Created event: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
+  return parsed.data;
+}
+
+/** middy middleware: a failure is logged (name and message only, never event data) before Lambda retries. */
+export function logFailure(
+  getLogger: () => Promise<{ error(message: string, fields?: Record<string, unknown>): void }>,
+  message: string,
+) {
+  return {
+    onError: async (request: { error: unknown }) => {
+      const error = request.error as Error | null;
+      (await getLogger()).error(message, { error: error?.name, reason: error?.message });
+    },
+  };
+}

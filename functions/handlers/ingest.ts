@@ -3,7 +3,7 @@ import { normaliseS3Sequencer } from "../../schemas/curated.ts";
 import { createRuntimeFromEnv, type Runtime } from "../compose.ts";
 import { ingestDropZoneObject } from "../core/ingest.ts";
 import type { ObjectStore } from "../ports.ts";
-import { InvalidEventError, s3ObjectCreatedEvent } from "./events.ts";
+import { logFailure, parseObjectCreated } from "./events.ts";
 
 /** What the ingest Lambda returns (no youth data, no file contents). */
 export interface IngestResult {
@@ -36,23 +36,11 @@ async function resolveKey(store: ObjectStore, key: string): Promise<string> {
  */
 export function createIngestHandler(getRuntime: () => Promise<Runtime>) {
   return middy<unknown, IngestResult>()
-    .use({
-      onError: async (request) => {
-        const error = request.error as Error | null;
-        (await getRuntime()).ports.logger.error("ingest failed", {
-          error: error?.name,
-          reason: error?.message,
-        });
-      },
-    })
+    .use(logFailure(async () => (await getRuntime()).ports.logger, "ingest failed"))
     .handler(async (event) => {
-      const parsed = s3ObjectCreatedEvent.safeParse(event);
-      if (!parsed.success)
-        throw new InvalidEventError(
-          `not an S3 Object Created event: ${parsed.error.issues[0]?.message ?? "invalid"}`,
-        );
+      const created = parseObjectCreated(event);
       const runtime = await getRuntime();
-      const { object } = parsed.data.detail;
+      const { object } = created.detail;
       const key = await resolveKey(runtime.store, object.key);
       const locations = await runtime.loadLocations();
       const outcome = await ingestDropZoneObject(
@@ -61,7 +49,7 @@ export function createIngestHandler(getRuntime: () => Promise<Runtime>) {
           key,
           // The drop zone is versioned: the object is read by the version this event is about.
           version: object["version-id"],
-          receivedAt: new Date(parsed.data.time),
+          receivedAt: new Date(created.time),
           sequencer: normaliseS3Sequencer(object.sequencer),
           size: object.size,
         },

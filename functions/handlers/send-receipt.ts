@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import { createRuntimeFromEnv, type Runtime } from "../compose.ts";
 import { attemptIdOfRequestKey, sendVerdictMail, type VerdictMailResult } from "../core/verdict-mail.ts";
-import { InvalidEventError, s3ObjectCreatedEvent } from "./events.ts";
+import { InvalidEventError, logFailure, parseObjectCreated } from "./events.ts";
 
 /** The reports bucket holds the `mail` area under this prefix. */
 const MAIL_PREFIX = "mail/";
@@ -19,22 +19,9 @@ export interface SendReceiptResult {
  */
 export function createSendReceiptHandler(getRuntime: () => Promise<Runtime>) {
   return middy<unknown, SendReceiptResult>()
-    .use({
-      onError: async (request) => {
-        const error = request.error as Error | null;
-        (await getRuntime()).ports.logger.error("sending the verdict mail failed", {
-          error: error?.name,
-          reason: error?.message,
-        });
-      },
-    })
+    .use(logFailure(async () => (await getRuntime()).ports.logger, "sending the verdict mail failed"))
     .handler(async (event) => {
-      const parsed = s3ObjectCreatedEvent.safeParse(event);
-      if (!parsed.success)
-        throw new InvalidEventError(
-          `not an S3 Object Created event: ${parsed.error.issues[0]?.message ?? "invalid"}`,
-        );
-      const key = parsed.data.detail.object.key;
+      const key = parseObjectCreated(event).detail.object.key;
       const attemptId = key.startsWith(MAIL_PREFIX)
         ? attemptIdOfRequestKey(key.slice(MAIL_PREFIX.length))
         : null;

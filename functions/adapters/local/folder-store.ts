@@ -97,6 +97,9 @@ export function createFolderStore(
   const versionPath = (area: Area, key: string, version: string) =>
     join(areaDir(area), VERSIONS, ...safeKey(key).split("/"), safeKey(version));
   const versioned = new Set(options.versioned ?? []);
+  /** The file of an object, or of one version of it in a versioned area. */
+  const fileOf = (area: Area, key: string, version: string | undefined) =>
+    version && versioned.has(area) ? versionPath(area, key, version) : path(area, key);
   let counter = 0;
 
   /** Writes `body` durably to a fresh temporary file next to `target`; returns its path. */
@@ -156,8 +159,7 @@ export function createFolderStore(
     },
 
     async get(area, key, opts) {
-      const file =
-        opts?.version && versioned.has(area) ? versionPath(area, key, opts.version) : path(area, key);
+      const file = fileOf(area, key, opts?.version);
       try {
         const buf = await readFile(file);
         return {
@@ -171,8 +173,7 @@ export function createFolderStore(
     },
 
     async head(area, key, opts) {
-      const file =
-        opts?.version && versioned.has(area) ? versionPath(area, key, opts.version) : path(area, key);
+      const file = fileOf(area, key, opts?.version);
       try {
         const s = await stat(file);
         if (!s.isFile()) return undefined;
@@ -192,10 +193,7 @@ export function createFolderStore(
     },
 
     async copy(from, to) {
-      const source =
-        from.version && versioned.has(from.area)
-          ? versionPath(from.area, from.key, from.version)
-          : path(from.area, from.key);
+      const source = fileOf(from.area, from.key, from.version);
       const target = path(to.area, to.key);
       const tmp = `${target}${TMP_MARK}${process.pid}-${counter++}`;
       try {
