@@ -108,17 +108,16 @@ export async function ingestDropZoneObject(
   const logKey = logKeyFor(kind, route, attemptId);
   const limits = options.limits ?? defaultReadLimits;
 
-  const previous = await store.get("curated", logKey);
-  if (previous) {
-    const { entries } = await readLogLines(store, [logKey]);
-    const entry = entries[0];
-    if (entry) {
-      logger.info("drop-zone event already processed", { attemptId, status: entry.status });
-      return { status: "duplicate", kind, entry, report: null, current: null };
-    }
-    // A damaged log line of this very attempt: process the event again and write it anew.
-    logger.warn("delivery-log line of this attempt is damaged; processing again", { attemptId });
+  // The attempt's log line is its commit: when it exists, this event was processed before.
+  const previous = await readLogLines(store, [logKey]);
+  const done = previous.entries[0];
+  if (done) {
+    logger.info("drop-zone event already processed", { attemptId, status: done.status });
+    return { status: "duplicate", kind, entry: done, report: null, current: null };
   }
+  // A damaged log line of this very attempt: the event is processed again and the line rewritten.
+  if (previous.broken.length > 0)
+    logger.warn("delivery-log line of this attempt is damaged; processing again", { attemptId });
 
   const fileName = event.key.split("/").pop() ?? event.key;
   const source = { area: "dropzone" as const, key: event.key, version: event.version };
