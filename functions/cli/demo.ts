@@ -101,6 +101,25 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   io.out(
     `Factsheets 2023-Q3: ${factsheets} gemaakt en verstuurd, ${reminders} herinnering(en) voor een ontbrekende levering.`,
   );
+  // One portal user per role (fictional, for the demo only; the passwords are printed below).
+  const demoLocation = demo.locations[0]?.code ?? "AA";
+  const demoUsers = [
+    {
+      email: "locatie@demo.example",
+      role: "location" as const,
+      location: demoLocation,
+      password: "demo-locatie-2023",
+    },
+    {
+      email: "netwerk@demo.example",
+      role: "facilitator" as const,
+      location: null,
+      password: "demo-netwerk-2023",
+    },
+    { email: "igj@demo.example", role: "igj" as const, location: null, password: "demo-inspectie-2023" },
+  ];
+  const { addUser } = await import("../portal/users.ts");
+  for (const u of demoUsers) await addUser(runtime.store, u);
   const seconds = ((performance.now() - started) / 1000).toFixed(1).replace(".", ",");
   io.out(`Klaar in ${seconds} s. Waar alles staat:`);
   io.out(`  gegevens (Parquet, gepseudonimiseerd): ${runtime.places.curated}/measures`);
@@ -114,6 +133,11 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   );
   io.out(`  verstuurde e-mails (.eml):              ${runtime.places.dataDir}/outbox`);
   io.out(`  logboek van het programma:             ${runtime.places.logFile}`);
+  io.out("\nHet webportaal: npx vbm-monitor serve  en open dan http://127.0.0.1:8080");
+  for (const u of demoUsers)
+    io.out(
+      `  ${u.role === "location" ? `locatie ${u.location}` : u.role === "facilitator" ? "netwerkbegeleider" : "IGJ"}: ${u.email}  wachtwoord ${u.password}`,
+    );
   io.out("\nProbeer ook:");
   io.out(
     `  npx vbm-monitor figures --quarter 2023-Q1 --to 2023-Q3 --location ${demo.locations[0]?.code ?? "AA"}`,

@@ -44,6 +44,11 @@ Opdrachten:
       Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
   igj-export --half JJJJ-H1|H2
       Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
+  serve [--port 8080] [--host 127.0.0.1]
+      Start het webportaal op deze computer (aanleveren, overzicht, IGJ).
+  users add --email E --role location|facilitator|igj [--location XX] --password-stdin
+  users list | users remove --email E
+      Gebruikers van het portaal beheren (wachtwoord via de standaardinvoer).
   mail [--retry] [--json]
       Bevestigingsmails van leveringen die (nog) niet verstuurd zijn; met --retry opnieuw versturen.
   demo
@@ -57,6 +62,11 @@ type Args = {
   half?: string | undefined;
   send?: boolean | undefined;
   retry?: boolean | undefined;
+  port?: string | undefined;
+  host?: string | undefined;
+  email?: string | undefined;
+  role?: string | undefined;
+  "password-stdin"?: boolean | undefined;
   location?: string | undefined;
   quarter?: string | undefined;
   to?: string | undefined;
@@ -79,6 +89,11 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
         half: { type: "string" },
         send: { type: "boolean" },
         retry: { type: "boolean" },
+        port: { type: "string" },
+        host: { type: "string" },
+        email: { type: "string" },
+        role: { type: "string" },
+        "password-stdin": { type: "boolean" },
         to: { type: "string" },
         scope: { type: "string" },
         json: { type: "boolean" },
@@ -266,6 +281,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await (await documents()).commandReport(await runtimeFor(values, io), values, io);
       case "igj-export":
         return await (await documents()).commandIgjExport(await runtimeFor(values, io), values, io);
+      case "serve":
+        return await (await import("./portal.ts")).commandServe(dataDir(values, io), values, io);
+      case "users":
+        return await (await import("./portal.ts")).commandUsers(dataDir(values, io), positionals, values, io);
       case "mail":
         return await (await import("./mail.ts")).commandMail(await runtimeFor(values, io), values, io);
       case "demo":

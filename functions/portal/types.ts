@@ -1,0 +1,65 @@
+/**
+ * The portal: one HTTP app (Hono) for the three kinds of users, on the same core and ports as the
+ * CLI and the Lambda functions. Locally it runs under `@hono/node-server` (`vbm-monitor serve`)
+ * with password users and signed session cookies; on AWS as a Lambda behind API Gateway with
+ * Cognito. Routes only call the core; they hold no business logic.
+ */
+import type { Runtime } from "../compose.ts";
+
+export type Role = "location" | "facilitator" | "igj";
+
+export interface PortalUser {
+  email: string;
+  role: Role;
+  /** The user's own location code (role `location` only). */
+  location: string | null;
+}
+
+/**
+ * Who is asking. Locally: a password check plus a signed session cookie (functions/portal/session.ts);
+ * on AWS: the Cognito JWT, verified in the app as well as at the gateway.
+ */
+export interface IdentityProvider {
+  readonly kind: "password" | "cognito";
+  /** The signed-in user of a request, or null. */
+  identify(request: Request): Promise<PortalUser | null>;
+  /** Password sign-in (kind `password` only): the user, or null when the e-mail or password is wrong. */
+  signIn?(email: string, password: string): Promise<PortalUser | null>;
+  /** Where the sign-in page is (Cognito managed login), when not the portal's own form. */
+  signInUrl?(): string;
+  signOutUrl?(): string;
+}
+
+/** How a location's browser hands a valid file to the drop zone. */
+export interface UploadTarget {
+  readonly kind: "direct" | "presigned-post";
+  /**
+   * AWS: a presigned POST (URL + form fields) whose policy pins the key prefix
+   * `<LOC>/<YYYY-Qn>/<scope>/`, the size range and SSE-KMS with the data key.
+   */
+  presign?(input: {
+    location: string;
+    quarter: string;
+    scope: "all" | "seclusion";
+    fileName: string;
+  }): Promise<{
+    url: string;
+    fields: Record<string, string>;
+    key: string;
+  }>;
+}
+
+export interface PortalDeps {
+  runtime: Runtime;
+  identity: IdentityProvider;
+  upload: UploadTarget;
+  /** Secret for signing session and CSRF cookies (local mode). */
+  sessionSecret: string;
+  /** Whether the portal is served over HTTPS (cookies get `Secure`, responses HSTS). */
+  https: boolean;
+  /** Static assets (CSS, client JS) by path under `/static/`; on AWS they come from CloudFront. */
+  assets?: ReadonlyMap<string, { body: Uint8Array; type: string }>;
+  /** Deadline for a quarter's delivery, in days after the quarter ends (default 30). */
+  deadlineDays?: number;
+  now?: () => Date;
+}
