@@ -65,11 +65,12 @@ export const LOCATIONS = [
 ] as const;
 
 export const USERS: Record<
-  "ab" | "cd" | "facilitator" | "igj",
+  "ab" | "cd" | "ef" | "facilitator" | "igj",
   { email: string; role: Role; location: string | null }
 > = {
   ab: { email: "locatie-ab@e2e.example", role: "location", location: "AB" },
   cd: { email: "locatie-cd@e2e.example", role: "location", location: "CD" },
+  ef: { email: "locatie-ef@e2e.example", role: "location", location: "EF" },
   facilitator: { email: "netwerk@e2e.example", role: "facilitator", location: null },
   igj: { email: "igj@e2e.example", role: "igj", location: null },
 };
@@ -127,6 +128,8 @@ export interface Harness {
   quarter: string;
   /** What was delivered before the portal started: AB accepted, EF rejected, CD nothing. */
   seeded: SeededDelivery[];
+  /** Delivers a file for `location` through the core (as the CLI's `deliver` does). */
+  deliver(location: string, opts?: { error?: boolean; fileName?: string }): Promise<SeededDelivery>;
   /** A fresh browser context (own cookies), whose pages fail the test on CSP violations. */
   newContext(): Promise<BrowserContext>;
   /** A page in a fresh context, signed in through the form as `user`. */
@@ -153,24 +156,18 @@ export async function startHarness(): Promise<Harness> {
     );
     const runtime = createRuntime({ mode: "local", dataDir });
     const quarter = lastEndedQuarter();
-    const seeded: SeededDelivery[] = [];
-    for (const [location, error] of [
-      ["AB", false],
-      ["EF", true],
-    ] as const) {
-      const fileName = `${location.toLowerCase()}-seed-${quarter}.csv`;
+    const deliver = async (
+      location: string,
+      opts: { error?: boolean; fileName?: string } = {},
+    ): Promise<SeededDelivery> => {
+      const fileName = opts.fileName ?? `${location.toLowerCase()}-seed-${quarter}.csv`;
       const outcome = await deliverFile(runtime, {
         key: `${location}/${quarter}/all/${fileName}`,
-        load: async () => new Uint8Array(deliveryCsv(location, quarter, { error })),
+        load: async () => new Uint8Array(deliveryCsv(location, quarter, { error: opts.error ?? false })),
       });
-      seeded.push({
-        location,
-        quarter,
-        fileName,
-        attemptId: outcome.entry.attempt_id,
-        status: outcome.status,
-      });
-    }
+      return { location, quarter, fileName, attemptId: outcome.entry.attempt_id, status: outcome.status };
+    };
+    const seeded = [await deliver("AB"), await deliver("EF", { error: true })];
     for (const u of Object.values(USERS)) await addUser(runtime.store, { ...u, password: PASSWORD });
 
     const portal = await startPortal({ runtime, port: 0, host: "127.0.0.1" });
@@ -193,6 +190,7 @@ export async function startHarness(): Promise<Harness> {
       browser,
       quarter,
       seeded,
+      deliver,
       newContext,
       async signedIn(user) {
         const context = await newContext();
@@ -282,4 +280,26 @@ export async function checkA11y(page: Page): Promise<void> {
         .join("\n")}`,
     );
   assertNoCspViolations(page);
+}
+
+/** Picks `preferred` in the 'Kwartaal' select when offered, else keeps the default; returns the choice. */
+export async function chooseQuarter(page: Page, preferred: string): Promise<string> {
+  const select = page.getByLabel("Kwartaal");
+  const values = await select
+    .locator("option")
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  if (values.includes(preferred)) await select.selectOption(preferred);
+  const chosen = await select.inputValue();
+  if (!/^\d{4}-Q[1-4]$/.test(chosen))
+    throw new Error(
+      `'Kwartaal' has value "${chosen}" (options: ${values.join(", ")}), not a quarter YYYY-Qn`,
+    );
+  return chosen;
+}
+
+/** Puts a CSV file in the 'Bestand' input, and presses 'Controleren' when the page has such a button. */
+export async function chooseFile(page: Page, name: string, body: Buffer): Promise<void> {
+  await page.getByLabel("Bestand").setInputFiles({ name, mimeType: "text/csv", buffer: body });
+  const check = page.getByRole("button", { name: /controleren/i });
+  if ((await check.count()) > 0) await check.first().click();
 }
