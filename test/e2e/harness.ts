@@ -208,11 +208,13 @@ export async function startHarness(): Promise<Harness> {
 
 /** Signs in through the form, by the fields' accessible names, and waits for the next page. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
-  if (!page.url().endsWith("/inloggen")) await page.goto("/inloggen");
+  // Already on the form (e.g. `/inloggen?terug=/leveringen` after a redirect): keep its `terug`.
+  if (!page.url().startsWith("http") || new URL(page.url()).pathname !== "/inloggen")
+    await page.goto("/inloggen");
   await page.getByLabel("E-mailadres").fill(email);
   await page.getByLabel("Wachtwoord").fill(password);
   await Promise.all([
-    page.waitForURL((u) => u.pathname !== "/inloggen" || u.search !== ""),
+    page.waitForURL((u) => u.pathname !== "/inloggen"),
     page.getByRole("button", { name: "Inloggen" }).click(),
   ]).catch(async (e) => {
     throw new Error(`Signing in as ${email} did not leave the sign-in page: ${e}\n${await mainText(page)}`);

@@ -96,6 +96,10 @@ describeE2E("cross-location replay (browser)", () => {
       extra.attemptId,
       uiFile,
       USERS.ab.email,
+      // ids in AB's URLs (e.g. the attempt of the file delivered through the form)
+      ...[...recorded.keys()].flatMap((u) =>
+        new URL(u).pathname.split("/").filter((seg) => /^[0-9a-f]{12,}$/i.test(seg)),
+      ),
     ];
     // The check is only meaningful when AB's own session saw its data.
     const abBodies = [...recorded.values()].map((r) => r.body).join("\n");
@@ -108,8 +112,12 @@ describeE2E("cross-location replay (browser)", () => {
     const cd = await h.signedIn("cd");
     const anonymous = await h.newContext();
     const problems: string[] = [];
+    const summary: string[] = [];
     for (const url of recorded.keys()) {
+      // Only the menu pages (one path segment) are the same for every location; anything deeper
+      // (a receipt, a download, a verdict) or naming AB's code, files or attempts is AB's own.
       const namesAb =
+        new URL(url).pathname.split("/").filter(Boolean).length > 1 ||
         markers.some((m) => url.includes(encodeURIComponent(m)) || url.includes(m)) ||
         /[/=]AB(?=[/?&#]|$)/.test(url);
       const asCd = await replay(cd.context().request, url);
@@ -117,6 +125,9 @@ describeE2E("cross-location replay (browser)", () => {
       if (leaked.length > 0) problems.push(`${url} as CD: ${asCd.status} shows ${leaked.join(", ")}`);
       if (namesAb && ![403, 404].includes(asCd.status))
         problems.push(`${url} names AB's data, but CD gets ${asCd.status} instead of 403/404`);
+      summary.push(
+        `${asCd.status} ${namesAb ? "(names AB) " : ""}${new URL(url).pathname}${new URL(url).search}`,
+      );
       const asNobody = await replay(anonymous.request, url);
       const leakedAnon = markers.filter((m) => asNobody.body.includes(m));
       if (leakedAnon.length > 0) problems.push(`${url} without a session shows ${leakedAnon.join(", ")}`);
@@ -127,7 +138,10 @@ describeE2E("cross-location replay (browser)", () => {
     }
 
     // Assess
+    console.info(`[e2e] replayed as CD:\n  ${summary.join("\n  ")}`);
     expect(recorded.size, "recorded requests").toBeGreaterThan(1);
+    // AB's receipts, downloads and verdict look-ups name its attempts: those must be among the replayed.
+    expect(summary.filter((s) => s.includes("(names AB)")).length, summary.join("\n")).toBeGreaterThan(0);
     expect(problems, [...recorded.keys()].join("\n")).toEqual([]);
     await anonymous.close();
     await cd.context().close();

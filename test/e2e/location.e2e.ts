@@ -56,7 +56,10 @@ describeE2E("a location delivers a file (browser)", () => {
     expect(await page.getByText("Afgewezen").count()).toBe(0);
     await checkA11y(page);
 
-    await page.getByRole("link", { name: "Mijn leveringen" }).click();
+    await page
+      .getByRole("navigation", { name: "Hoofdmenu" })
+      .getByRole("link", { name: "Mijn leveringen", exact: true })
+      .click();
     await page.waitForURL("**/leveringen");
     const listed = page.getByRole("row").filter({ hasText: fileName });
     const row = (await listed.count()) > 0 ? listed.first() : page.getByText(fileName).first();
@@ -75,7 +78,10 @@ describeE2E("a location delivers a file (browser)", () => {
     expect(ef?.status).toBe("rejected");
     const page = await h.signedIn("ef");
     // Act
-    await page.getByRole("link", { name: "Mijn leveringen" }).click();
+    await page
+      .getByRole("navigation", { name: "Hoofdmenu" })
+      .getByRole("link", { name: "Mijn leveringen", exact: true })
+      .click();
     await page.waitForURL("**/leveringen");
     // Assess
     const text = await mainText(page);
