@@ -59,6 +59,7 @@ const when = (logTime: string) =>
   );
 const dutchDate = (iso: string) => DateTime.fromISO(iso).toFormat("dd-MM-yyyy");
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const scopeText = { all: "alle typen", seclusion: "alleen afzonderen" } as const;
 
 /** A file name safe for the drop-zone key `occupancy/<name>`. */
@@ -74,7 +75,7 @@ function safeFileName(name: string): string {
 function cellHtml(cell: MatrixCell): Html {
   const attempts = cell.attempts;
   return html`<td class="status status--${cell.status.replace(/ /g, "-")}">
-    <span class="status__text">${cell.status}</span>${cell.rows !== null && cell.rows > 0 ? html` (${cell.rows} rijen)` : ""}
+    <span class="status__text">${cell.status}</span>${cell.rows !== null && cell.rows > 0 ? html` (${count(cell.rows, "rij", "rijen")})` : ""}
     ${cell.deliveredLate ? html`<br /><small>na de uiterste datum (${dutchDate(cell.deadline)})</small>` : ""}
     ${
       cell.errorTitles.length > 0
@@ -88,7 +89,7 @@ function cellHtml(cell: MatrixCell): Html {
             <ul>
               ${attempts.map(
                 (a) =>
-                  html`<li>${when(a.receivedAt)}: ${a.fileName} — ${a.status === "accepted" ? "geaccepteerd" : "afgewezen"}${a.scope ? `, ${scopeText[a.scope]}` : ""}, ${a.rows} rijen${a.errors > 0 ? `, ${a.errors} fouten` : ""}${a.warnings > 0 ? `, ${a.warnings} opmerkingen` : ""}${a.current ? " (telt)" : ""}</li>`,
+                  html`<li>${when(a.receivedAt)}: ${a.fileName} — ${a.status === "accepted" ? "geaccepteerd" : "afgewezen"}${a.scope ? `, ${scopeText[a.scope]}` : ""}, ${count(a.rows, "rij", "rijen")}${a.errors > 0 ? `, ${count(a.errors, "fout", "fouten")}` : ""}${a.warnings > 0 ? `, ${count(a.warnings, "opmerking", "opmerkingen")}` : ""}${a.current ? " (telt)" : ""}</li>`,
               )}
             </ul>
           </details>`
