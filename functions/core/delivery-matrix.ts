@@ -8,6 +8,7 @@ import { DateTime } from "luxon";
 import type { CurrentDelivery, DeliveryLogEntry } from "../../schemas/curated.ts";
 import { quarterBounds, quarterRange } from "../../schemas/quarter.ts";
 import type { ValidationReport } from "../../schemas/report.ts";
+import { UserError } from "../errors.ts";
 import type { ObjectStore } from "../ports.ts";
 import { type BrokenObject, resolveSnapshot } from "./current.ts";
 import { ZONE } from "./time.ts";
@@ -75,6 +76,20 @@ export interface MatrixInput {
   now: Date;
   /** Error titles per rejected attempt id (from its receipt); missing = unknown. */
   errorTitles?: ReadonlyMap<string, readonly string[]>;
+}
+
+export const DEFAULT_DEADLINE_DAYS = 30;
+
+/** The delivery deadline in days after the quarter from `VBM_DEADLINE_DAYS` (default 30). */
+export function deadlineDaysFromEnv(env: Record<string, string | undefined>): number {
+  const raw = env.VBM_DEADLINE_DAYS?.trim();
+  if (!raw) return DEFAULT_DEADLINE_DAYS;
+  const days = Number(raw);
+  if (!/^\d{1,3}$/.test(raw) || days > 366)
+    throw new UserError(
+      `VBM_DEADLINE_DAYS="${raw}" is geen geldig aantal dagen: gebruik een heel getal van 0 tot en met 366, bijv. 30.`,
+    );
+  return days;
 }
 
 /** The last day (ISO date, Amsterdam) on which a delivery for `quarter` is on time. */

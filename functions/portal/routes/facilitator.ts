@@ -325,13 +325,10 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
             "ok",
             `Alle locaties hebben voor ${quarter} een goedgekeurde levering. Er is niets verstuurd.`,
           )
-        : alert(
-            "ok",
-            html`Herinneringen voor ${quarter}:
-              <ul>
-                ${outcomes.map((o) => html`<li>${o.location}: ${reminderText[o.status] ?? o.status}</li>`)}
-              </ul>`,
-          ),
+        : html`${alert("ok", `Herinneringen voor ${quarter}:`)}
+            <ul class="utrecht-unordered-list portal-results">
+              ${outcomes.map((o) => html`<li>${o.location}: ${reminderText[o.status] ?? o.status}</li>`)}
+            </ul>`,
     );
   });
 
@@ -353,26 +350,22 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
         alert("info", "Dit bestand is eerder precies zo ingelezen; er is niets veranderd."),
       );
     const accepted = outcome.status === "accepted";
+    const verdict = accepted
+      ? `Bezetting ingelezen: ${count(report.stats.rows, "regel", "regels")}. De rapportages rekenen er vanaf nu mee.`
+      : verdictText(report);
     return actionsPage(
       c,
-      alert(
-        accepted ? "ok" : "error",
-        html`${
-          accepted
-            ? `Bezetting ingelezen: ${report.stats.rows} ${report.stats.rows === 1 ? "regel" : "regels"}. De rapportages rekenen er vanaf nu mee.`
-            : verdictText(report)
-        }
-          ${
-            report.findings.length > 0
-              ? html`<ul>
-                  ${report.findings.map(
-                    (f) =>
-                      html`<li>${f.row ? `Rij ${f.row}` : "Bestand"}${f.column ? `, kolom ${f.column}` : ""}: ${f.message}</li>`,
-                  )}
-                </ul>`
-              : ""
-          }`,
-      ),
+      html`${alert(accepted ? "ok" : "error", verdict)}
+        ${
+          report.findings.length > 0
+            ? html`<ul class="utrecht-unordered-list portal-results">
+                ${report.findings.map(
+                  (f) =>
+                    html`<li>${f.row ? `Rij ${f.row}` : "Bestand"}${f.column ? `, kolom ${f.column}` : ""}: ${f.message}</li>`,
+                )}
+              </ul>`
+            : ""
+        }`,
     );
   });
 
