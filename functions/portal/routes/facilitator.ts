@@ -99,7 +99,7 @@ function cellHtml(cell: MatrixCell): Html {
 }
 
 function matrixTable(matrix: DeliveryMatrix): Html {
-  return html`<table class="utrecht-table portal-matrix">
+  return html`<div class="portal-table-wrap" role="region" aria-label="Leveringen per locatie en kwartaal" tabindex="0"><table class="utrecht-table portal-matrix">
     <caption class="utrecht-table__caption">Leveringen</caption>
     <thead class="utrecht-table__header">
       <tr>
@@ -115,7 +115,7 @@ function matrixTable(matrix: DeliveryMatrix): Html {
         </tr>`,
       )}
     </tbody>
-  </table>`;
+  </table></div>`;
 }
 
 interface OverviewQuery {
