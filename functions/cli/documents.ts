@@ -54,6 +54,7 @@ const statusText: Record<FactsheetOutcome["status"], string> = {
   reminded: "geen levering: herinnering verstuurd",
   "already-reminded": "geen levering: herinnering was al verstuurd",
   "no-delivery": "geen geaccepteerde levering: geen factsheet",
+  "no-recipients": "geen e-mailadres bekend in de lijst van locaties: niets verstuurd",
 };
 
 function describe(runtime: Runtime, o: FactsheetOutcome): string {

@@ -36,6 +36,8 @@ Opdrachten:
       Laad gemiddelde bezetting (Locatie;Maand;Gemiddelde bezetting).
   figures --quarter JJJJ-Qn [--to JJJJ-Qn] [--location XX] [--json]
       Cijfers voor één kwartaal of een reeks kwartalen, landelijk of per locatie.
+  deliveries --quarter JJJJ-Qn [--to JJJJ-Qn] [--json]
+      Wie heeft wat geleverd: per locatie en kwartaal de status (ook: te laat, afgewezen).
   factsheet --location XX --quarter JJJJ-Qn [--send]
       Maak de factsheet van één locatie (PDF); met --send ook per e-mail versturen.
   factsheets --quarter JJJJ-Qn [--send]
@@ -269,6 +271,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await commandOccupancy(positionals, values, io);
       case "figures":
         return await commandFigures(values, io);
+      case "deliveries":
+        return await (await import("./deliveries.ts")).commandDeliveries(
+          await runtimeFor(values, io),
+          values,
+          io,
+        );
       case "factsheet":
       case "factsheets":
         return await (await documents()).commandFactsheet(

@@ -18,11 +18,15 @@ export async function commandServe(
   const host = values.host ?? "127.0.0.1";
   const runtime = createRuntime(localConfigFromEnv(io.env, dataDir));
   const { startPortal } = await import("../portal/server.ts");
-  const portal = await startPortal({ runtime, port, host }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "EADDRINUSE")
-      throw new UserError(`Poort ${port} is al in gebruik; kies een andere met --port.`);
-    throw e;
-  });
+  const { deadlineDaysFromEnv } = await import("../core/delivery-matrix.ts");
+  const deadlineDays = deadlineDaysFromEnv(io.env);
+  const portal = await startPortal({ runtime, port, host, deadlineDays }).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE")
+        throw new UserError(`Poort ${port} is al in gebruik; kies een andere met --port.`);
+      throw e;
+    },
+  );
   const users = await readUsers(runtime.store);
   io.out(`Het portaal draait op ${portal.url} (stoppen: Ctrl+C).`);
   if (users.length === 0)

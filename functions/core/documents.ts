@@ -36,7 +36,8 @@ export type FactsheetStatus =
   | "already-sent"
   | "reminded"
   | "already-reminded"
-  | "no-delivery";
+  | "no-delivery"
+  | "no-recipients";
 
 export interface FactsheetOutcome {
   location: string;
@@ -120,24 +121,18 @@ export async function makeFactsheet(
   deps: DocumentDeps,
   location: LocationConfig,
   quarter: string,
-  opts: { send: boolean; national?: () => Promise<FiguresModel> },
+  opts: {
+    send: boolean;
+    national?: () => Promise<FiguresModel>;
+    /** Send again even when sent before (after a corrected delivery, or a lost mail). */
+    resend?: boolean;
+  },
 ): Promise<FactsheetOutcome> {
   const input = await factsheetInput(deps, location, quarter, opts.national);
   const base = { location: location.code, quarter };
   if (!input) {
     if (!opts.send) return { ...base, status: "no-delivery", pdfKey: null };
-    const record = documentKeys.sent(quarter, location.code, "reminder");
-    if (await deps.store.exists("reports", record))
-      return { ...base, status: "already-reminded", pdfKey: null };
-    const mail = reminderMail({ locationName: location.name, locationCode: location.code, quarter });
-    const sent = await requireMailer(deps).send({
-      to: location.emails,
-      ...mail,
-      idempotencyKey: `reminder/${quarter}/${location.code}`,
-    });
-    await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
-    deps.logger.info("reminder sent", { location: location.code, quarter });
-    return { ...base, status: "reminded", pdfKey: null };
+    return sendReminder(deps, location, quarter);
   }
   const rendered = await renderFactsheet(input);
   const pdfKey = documentKeys.factsheetPdf(quarter, location.code);
@@ -149,7 +144,13 @@ export async function makeFactsheet(
   );
   if (!opts.send) return { ...base, status: "created", pdfKey };
   const record = documentKeys.sent(quarter, location.code, "factsheet");
-  if (await deps.store.exists("reports", record)) return { ...base, status: "already-sent", pdfKey };
+  if (!opts.resend && (await deps.store.exists("reports", record)))
+    return { ...base, status: "already-sent", pdfKey };
+  if (location.emails.length === 0) return { ...base, status: "no-recipients", pdfKey };
+  // A resend is a new message per delivery: the idempotency key names the delivery it shows.
+  const resentOf = opts.resend
+    ? (await acceptedDelivery(deps.store, location.code, quarter))?.attempt_id
+    : null;
   const mail = factsheetMail({
     locationName: location.name,
     quarter,
@@ -166,14 +167,50 @@ export async function makeFactsheet(
         contentType: "application/pdf",
       },
     ],
-    idempotencyKey: `factsheet/${quarter}/${location.code}`,
+    idempotencyKey: `factsheet/${quarter}/${location.code}${resentOf ? `/${resentOf}` : ""}`,
   });
   await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
   deps.logger.info("factsheet sent", { location: location.code, quarter });
   return { ...base, status: "sent", pdfKey };
 }
 
-function requireMailer(deps: DocumentDeps): Mailer {
+/** What sending reminders needs: no query engine. */
+export type ReminderDeps = Pick<DocumentDeps, "store" | "clock" | "logger" | "locations" | "mailer">;
+
+/** A friendly reminder to a location without an accepted delivery; sent once per quarter. */
+async function sendReminder(
+  deps: ReminderDeps,
+  location: LocationConfig,
+  quarter: string,
+): Promise<FactsheetOutcome> {
+  const base = { location: location.code, quarter, pdfKey: null };
+  const record = documentKeys.sent(quarter, location.code, "reminder");
+  if (await deps.store.exists("reports", record)) return { ...base, status: "already-reminded" };
+  if (location.emails.length === 0) return { ...base, status: "no-recipients" };
+  const mail = reminderMail({ locationName: location.name, locationCode: location.code, quarter });
+  const sent = await requireMailer(deps).send({
+    to: location.emails,
+    ...mail,
+    idempotencyKey: `reminder/${quarter}/${location.code}`,
+  });
+  await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
+  deps.logger.info("reminder sent", { location: location.code, quarter });
+  return { ...base, status: "reminded" };
+}
+
+/**
+ * Reminders only: to every location without an accepted delivery for the quarter (missing or
+ * only rejected files). Locations that delivered get nothing, not even their factsheet.
+ */
+export async function sendReminders(deps: ReminderDeps, quarter: string): Promise<FactsheetOutcome[]> {
+  const out: FactsheetOutcome[] = [];
+  for (const location of deps.locations)
+    if (!(await acceptedDelivery(deps.store, location.code, quarter)))
+      out.push(await sendReminder(deps, location, quarter));
+  return out;
+}
+
+function requireMailer(deps: Pick<DocumentDeps, "mailer">): Mailer {
   if (!deps.mailer) throw new Error("no mailer configured");
   return deps.mailer;
 }

@@ -27,6 +27,8 @@ export async function startPortal(opts: {
   runtime: Runtime;
   port: number;
   host: string;
+  /** Deadline for a quarter's delivery, in days after the quarter ends. */
+  deadlineDays?: number;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const now = () => new Date();
   const secret = await sessionSecret(opts.runtime.places.dataDir);
@@ -37,6 +39,7 @@ export async function startPortal(opts: {
     sessionSecret: secret,
     https: false,
     assets: await buildAssets(),
+    ...(opts.deadlineDays === undefined ? {} : { deadlineDays: opts.deadlineDays }),
     now,
   });
   return new Promise((resolve, reject) => {

@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deliverFile } from "../../../functions/cli/actions.ts";
+import { createRuntime } from "../../../functions/compose.ts";
+import { createPortalApp } from "../../../functions/portal/app.ts";
+import { createPasswordIdentity } from "../../../functions/portal/session.ts";
+import type { PortalUser } from "../../../functions/portal/types.ts";
+import { addUser } from "../../../functions/portal/users.ts";
+import { deliveryKey } from "../../../schemas/delivery.ts";
+
+export const PASSWORD = "een-lang-wachtwoord";
+
+/** A portal over a fresh local data dir, with a clock the test moves. */
+export function portalFixture(
+  dataDir: string,
+  locations: { code: string; name: string; emails: string[] }[],
+) {
+  mkdirSync(join(dataDir, "config"), { recursive: true });
+  writeFileSync(join(dataDir, "config", "locations.json"), JSON.stringify(locations));
+  const clock = { at: new Date("2023-10-20T10:00:00Z") };
+  const now = () => clock.at;
+  const runtime = createRuntime({ mode: "local", dataDir }, { clock: { now } });
+  const app = createPortalApp({
+    runtime,
+    identity: createPasswordIdentity(runtime.store, "test-secret", now),
+    upload: { kind: "direct" },
+    sessionSecret: "test-secret",
+    https: false,
+    now,
+  });
+
+  const deliver = (
+    location: string,
+    quarter: string,
+    scope: "all" | "seclusion",
+    name: string,
+    bytes: Uint8Array,
+  ) => deliverFile(runtime, { key: deliveryKey(location, quarter, scope, name), load: async () => bytes });
+
+  const user = (email: string, role: PortalUser["role"], location: string | null = null) =>
+    addUser(runtime.store, { email, role, location, password: PASSWORD });
+
+  /** Signs in; returns the cookie header and the CSRF token for forms. */
+  async function signIn(email: string): Promise<{ cookie: string; csrf: string }> {
+    const form = await app.request("/inloggen");
+    const csrfCookie = (form.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
+    const res = await app.request("/inloggen", {
+      method: "POST",
+      headers: { cookie: csrfCookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, wachtwoord: PASSWORD, _csrf: csrf }).toString(),
+    });
+    if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+    const session = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    return { cookie: `${csrfCookie}; ${session}`, csrf };
+  }
+
+  const get = (path: string, who: { cookie: string }) =>
+    app.request(path, { headers: { cookie: who.cookie } });
+  const post = (
+    path: string,
+    who: { cookie: string; csrf: string },
+    fields: Record<string, string>,
+    withCsrf = true,
+  ) =>
+    app.request(path, {
+      method: "POST",
+      headers: { cookie: who.cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ ...fields, ...(withCsrf ? { _csrf: who.csrf } : {}) }).toString(),
+    });
+
+  return { app, runtime, clock, deliver, user, signIn, get, post };
+}
+
+/** The cells of the table captioned "Leveringen": location code → status texts per quarter. */
+export function matrixOf(page: string): { quarters: string[]; rows: Map<string, string[]> } {
+  const table = /<caption[^>]*>Leveringen<\/caption>([\s\S]*?)<\/table>/.exec(page)?.[1] ?? "";
+  const quarters = [
+    ...(/<thead[\s\S]*?<\/thead>/.exec(table)?.[0] ?? "").matchAll(/<th scope="col">([^<]*)<\/th>/g),
+  ]
+    .map((m) => m[1] ?? "")
+    .slice(1);
+  const rows = new Map<string, string[]>();
+  for (const tr of table.matchAll(/<tr>\s*<th scope="row">([^<]*)<\/th>([\s\S]*?)<\/tr>/g))
+    rows.set(
+      tr[1] ?? "",
+      [...(tr[2] ?? "").matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) =>
+        (m[1] ?? "")
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ")
+          .trim(),
+      ),
+    );
+  return { quarters, rows };
+}
