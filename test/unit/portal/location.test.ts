@@ -1,8 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../../functions/compose.ts";
 import { documentKeys } from "../../../functions/core/documents.ts";
 import { createPortalApp, type PortalApp } from "../../../functions/portal/app.ts";
 import { buildAssets } from "../../../functions/portal/assets.ts";
+import type { ValidateRequest, WorkerReply } from "../../../functions/portal/client/messages.ts";
 import { safeFileName } from "../../../functions/portal/file-name.ts";
 import { deliverableQuarters, factsheetKey } from "../../../functions/portal/routes/location.ts";
 import { createPasswordIdentity } from "../../../functions/portal/session.ts";
@@ -233,11 +237,36 @@ describe("location pages: one location never sees another's data", () => {
 });
 
 describe("location pages: browser code", () => {
-  it("bundles the page script and the validation worker", async () => {
+  it("bundles the page script and the validation worker, which checks a file like the ingest", async () => {
     const assets = await buildAssets();
     expect(assets.has("deliver.js")).toBe(true);
     expect(assets.has("validate-worker.js")).toBe(true);
-    const worker = new TextDecoder().decode(assets.get("validate-worker.js")?.body);
-    expect(worker).not.toMatch(/from"node:|require\("node:/);
+    // Run the worker bundle as a browser would (a module with `self`), on a file with an error.
+    const t = tempDir("vbm-bundle-");
+    const scope = globalThis as { self?: unknown };
+    try {
+      for (const [name, asset] of assets)
+        if (name.endsWith(".js")) writeFileSync(join(t.dir, name), asset.body);
+      const replies: WorkerReply[] = [];
+      const worker = { postMessage: (m: WorkerReply) => replies.push(m), onmessage: null } as {
+        postMessage(m: WorkerReply): void;
+        onmessage: ((e: { data: ValidateRequest }) => Promise<void>) | null;
+      };
+      scope.self = worker;
+      await import(pathToFileURL(join(t.dir, "validate-worker.js")).href);
+      const file = new File([csvBytes(invalid) as Uint8Array<ArrayBuffer>], "fout.csv");
+      await worker.onmessage?.({
+        data: { file, location: "AB", quarter: "2023-Q1", scope: "all", fileName: "fout.csv" },
+      });
+      expect(replies.map((r) => r.type)).toEqual(["lezen", "bezig", "rapport"]);
+      const last = replies.at(-1);
+      expect(last?.type === "rapport" && last.report.findings[0]).toMatchObject({
+        row: 3,
+        column: "Datum start",
+      });
+    } finally {
+      delete scope.self;
+      t.cleanup();
+    }
   }, 60_000);
 });
