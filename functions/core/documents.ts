@@ -28,6 +28,8 @@ export interface DocumentDeps {
   locations: readonly LocationConfig[];
   mailer?: Mailer;
   suppression?: SuppressionSettings;
+  /** Base URL of the portal: reminders send the location to its delivery page there. */
+  portalUrl?: string | null;
 }
 
 export type FactsheetStatus =
@@ -129,7 +131,12 @@ export async function makeFactsheet(
     const record = documentKeys.sent(quarter, location.code, "reminder");
     if (await deps.store.exists("reports", record))
       return { ...base, status: "already-reminded", pdfKey: null };
-    const mail = reminderMail({ locationName: location.name, locationCode: location.code, quarter });
+    const mail = reminderMail({
+      locationName: location.name,
+      locationCode: location.code,
+      quarter,
+      ...(deps.portalUrl ? { portalUrl: deps.portalUrl } : {}),
+    });
     const sent = await requireMailer(deps).send({
       to: location.emails,
       ...mail,
