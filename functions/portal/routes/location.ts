@@ -24,7 +24,7 @@ import { deliveryKey, quarterId, type Scope, scope as scopeSchema } from "../../
 import { previousQuarter, quarterRange } from "../../../schemas/quarter.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
 import { deliverFile } from "../../cli/actions.ts";
-import { pickCurrent, readLogLines } from "../../core/current.ts";
+import { currentDeliveryOf, pickCurrent, readLogLines } from "../../core/current.ts";
 import type { Receipt } from "../../core/receipt.ts";
 import { type PortalApp, type PortalContext, render, requireRole } from "../app.ts";
 import { safeFileName } from "../file-name.ts";
@@ -280,14 +280,17 @@ export function locationRoutes(app: PortalApp, deps: PortalDeps): void {
     const user = await locationUser(c);
     if (user instanceof Response) return user;
     const location = user.location as string;
-    if (deps.upload.kind !== "direct") return notFound(c);
-    const body = await c.req.parseBody();
     const again = (problem: string) =>
       render(c, "Aanleveren", deliverForm(c, deps, user, problem), {
         status: 400,
         current: "/aanleveren",
         scripts,
       });
+    if (deps.upload.kind !== "direct")
+      return again(
+        "Aanleveren kan hier alleen met JavaScript aan: uw browser controleert het bestand en stuurt het daarna veilig door. Zet JavaScript aan of gebruik een andere browser.",
+      );
+    const body = await c.req.parseBody();
     const quarter = String(body.kwartaal ?? "");
     const { quarters } = deliverableQuarters((deps.now ?? (() => new Date()))());
     if (!quarterId.safeParse(quarter).success || !quarters.includes(quarter))
@@ -316,7 +319,11 @@ export function locationRoutes(app: PortalApp, deps: PortalDeps): void {
     if (!quarters.includes(quarter) || !scope.success)
       return c.json({ error: "Kies een kwartaal uit de lijst en wat er in het bestand staat." }, 400);
     const fileName = safeFileName(c.req.query("bestand") ?? "");
-    const since = new Date().toISOString().replace("T", " ").replace("Z", "");
+    // S3 event times (the attempt's received_at) have whole seconds: look back a little further.
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000 - 2000)
+      .toISOString()
+      .replace("T", " ")
+      .replace("Z", "");
     const policy = await deps.upload.presign({
       location: user.location as string,
       quarter,
@@ -411,10 +418,7 @@ export function locationRoutes(app: PortalApp, deps: PortalDeps): void {
     const entry = await attemptOf(deps, location, c.req.param("attempt"));
     if (!entry) return notFound(c);
     const receipt = await receiptOf(deps, entry);
-    const all = await attemptsOf(deps, location);
-    const current = pickCurrent(all.filter((e) => e.quarter === entry.quarter)).get(
-      `${location}/${entry.quarter}`,
-    );
+    const { current } = await currentDeliveryOf(deps.runtime.store, location, entry.quarter);
     return render(
       c,
       `Levering ${entry.quarter}: ${outcomeLabel(entry.status)}`,

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverFile } from "../../../functions/cli/actions.ts";
 import { createRuntime, type Runtime } from "../../../functions/compose.ts";
 import { documentKeys } from "../../../functions/core/documents.ts";
 import { createPortalApp, type PortalApp } from "../../../functions/portal/app.ts";
@@ -11,6 +12,7 @@ import { safeFileName } from "../../../functions/portal/file-name.ts";
 import { deliverableQuarters, factsheetKey } from "../../../functions/portal/routes/location.ts";
 import { createPasswordIdentity } from "../../../functions/portal/session.ts";
 import { addUser } from "../../../functions/portal/users.ts";
+import { deliveryKey } from "../../../schemas/delivery.ts";
 import { csvBytes, tempDir } from "../../helpers.ts";
 
 const SECRET = "test-secret-test-secret-test-secret";
@@ -32,12 +34,12 @@ let app: PortalApp;
 let cleanup = () => {};
 
 /** A browser: keeps cookies between requests. */
-function browser() {
+function browser(target: () => PortalApp = () => app) {
   const jar = new Map<string, string>();
   const request = async (path: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await app.request(path, { ...init, headers });
+    const res = await target().request(path, { ...init, headers });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const [k, ...v] = (pair ?? "").split("=");
@@ -233,6 +235,53 @@ describe("location pages: one location never sees another's data", () => {
     expect((await ab.request("/api/upload-policy?kwartaal=2023-Q1&omvang=all&bestand=x.csv")).status).toBe(
       404,
     );
+  });
+});
+
+describe("location pages: upload straight to S3 (presigned POST)", () => {
+  it("hands out a policy for the user's own key and finds the server's verdict after the upload", async () => {
+    const presigned = createPortalApp({
+      runtime,
+      identity: createPasswordIdentity(runtime.store, SECRET, now),
+      upload: {
+        kind: "presigned-post",
+        presign: async (input) => {
+          const key = deliveryKey(input.location, input.quarter, input.scope, input.fileName);
+          return { url: "https://vbm-dropzone.s3.eu-west-1.amazonaws.com/", fields: { key }, key };
+        },
+      },
+      sessionSecret: SECRET,
+      https: false,
+      now,
+    });
+    const b = browser(() => presigned);
+    await b.signIn("ab@example.org");
+    const query = new URLSearchParams({
+      kwartaal: "2023-Q1",
+      omvang: "seclusion",
+      bestand: "../../s3 bestand.csv",
+    });
+    const res = await b.request(`/api/upload-policy?${query}`);
+    expect(res.status).toBe(200);
+    const policy = (await res.json()) as { key: string; since: string; url: string };
+    expect(policy.key).toBe("AB/2023-Q1/seclusion/s3 bestand.csv");
+    const verdict = async () =>
+      (
+        await b.request(`/api/verdict?${new URLSearchParams({ key: policy.key, sinds: policy.since })}`)
+      ).json();
+    expect(await verdict()).toEqual({ status: "pending" });
+    // What S3 and the ingest function do after the browser's POST.
+    const seclusion = [["AB0003", "10.01.2023", "14:00", "10.01.2023", "14:30", "", "10", "1"]];
+    const outcome = await deliverFile(runtime, { key: policy.key, load: async () => csvBytes(seclusion) });
+    expect(await verdict()).toEqual({
+      status: "accepted",
+      verdict: "Geaccepteerd",
+      attempt: outcome.entry.attempt_id,
+    });
+    // Without JavaScript there is no direct post to the portal in this mode.
+    const posted = await b.deliver(csvBytes(valid));
+    expect(posted.status).toBe(400);
+    expect(await posted.text()).toContain("JavaScript");
   });
 });
 
