@@ -2,7 +2,7 @@ import { createRuntime, localConfigFromEnv } from "../compose.ts";
 import { UserError } from "../errors.ts";
 import type { Role } from "../portal/types.ts";
 import { addUser, readUsers, removeUser } from "../portal/users.ts";
-import type { Io } from "./main.ts";
+import { type Io, readLimits } from "./main.ts";
 
 const ROLES: readonly Role[] = ["location", "facilitator", "igj"];
 
@@ -18,11 +18,13 @@ export async function commandServe(
   const host = values.host ?? "127.0.0.1";
   const runtime = createRuntime(localConfigFromEnv(io.env, dataDir));
   const { startPortal } = await import("../portal/server.ts");
-  const portal = await startPortal({ runtime, port, host }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "EADDRINUSE")
-      throw new UserError(`Poort ${port} is al in gebruik; kies een andere met --port.`);
-    throw e;
-  });
+  const portal = await startPortal({ runtime, port, host, limits: readLimits(io) }).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE")
+        throw new UserError(`Poort ${port} is al in gebruik; kies een andere met --port.`);
+      throw e;
+    },
+  );
   const users = await readUsers(runtime.store);
   io.out(`Het portaal draait op ${portal.url} (stoppen: Ctrl+C).`);
   if (users.length === 0)

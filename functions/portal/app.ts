@@ -76,12 +76,13 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
     }),
   );
 
+  const maxBytes = (deps.limits ?? defaultReadLimits).maxBytes;
   // Before anything reads a body: no request larger than the largest file the ingest accepts
   // (plus room for the multipart envelope) is read into memory.
   app.use(
     "*",
     bodyLimit({
-      maxSize: defaultReadLimits.maxBytes + 1024 * 1024,
+      maxSize: maxBytes + 1024 * 1024,
       onError: (c) =>
         c.html(
           page({
@@ -89,7 +90,7 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
             user: null,
             body: alert(
               "error",
-              `Het bestand is te groot: het mag hoogstens ${Math.round(defaultReadLimits.maxBytes / 1024 / 1024)} MB zijn. Lever per kwartaal één bestand aan, zonder extra kolommen.`,
+              `Het bestand is te groot: het mag hoogstens ${Math.round(maxBytes / 1024 / 1024)} MB zijn. Lever per kwartaal één bestand aan, zonder extra kolommen.`,
             ),
           }),
           413,

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Runtime } from "../compose.ts";
+import type { ReadLimits } from "../core/read/types.ts";
 import { createPortalApp } from "./app.ts";
 import { buildAssets } from "./assets.ts";
 import { createPasswordIdentity } from "./session.ts";
@@ -27,6 +28,7 @@ export async function startPortal(opts: {
   runtime: Runtime;
   port: number;
   host: string;
+  limits?: ReadLimits;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const now = () => new Date();
   const secret = await sessionSecret(opts.runtime.places.dataDir);
@@ -37,6 +39,7 @@ export async function startPortal(opts: {
     sessionSecret: secret,
     https: false,
     assets: await buildAssets(),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     now,
   });
   return new Promise((resolve, reject) => {

@@ -225,6 +225,18 @@ function start(): void {
         output.removeAttribute("aria-busy");
         current.terminate();
         worker = null;
+        if (msg.type === "te-groot") {
+          const mb = (n: number) => `${Math.ceil(n / 1024 / 1024)} MB`;
+          output.replaceChildren(
+            alertBox(
+              "error",
+              document.createTextNode(
+                `Het bestand is te groot (${mb(msg.bytes)}); het mag hoogstens ${mb(msg.maxBytes)} zijn. Staat er meer dan één kwartaal in, of kolommen die niet in het codeboek staan? Maak de export dan opnieuw.`,
+              ),
+            ),
+          );
+          return;
+        }
         if (msg.type === "fout") {
           output.replaceChildren(
             alertBox(
@@ -254,6 +266,7 @@ function start(): void {
       quarter: quarter.value,
       scope: scope(),
       fileName: safeFileName(file.name),
+      ...(Number(form.dataset.maxBytes) > 0 ? { maxBytes: Number(form.dataset.maxBytes) } : {}),
     };
     current.postMessage(request);
   };

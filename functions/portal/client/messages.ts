@@ -8,6 +8,8 @@ export interface ValidateRequest {
   quarter: string;
   scope: Scope;
   fileName: string;
+  /** The portal's file size limit, when it differs from the default. */
+  maxBytes?: number;
 }
 
 export type WorkerReply =
@@ -16,4 +18,6 @@ export type WorkerReply =
   /** Checking the rows (the validator reports no progress of its own). */
   | { type: "bezig" }
   | { type: "rapport"; report: ValidationReport }
+  /** Larger than the limit: not read at all (the server would refuse it too). */
+  | { type: "te-groot"; bytes: number; maxBytes: number }
   | { type: "fout"; message: string };

@@ -4,6 +4,7 @@
  * block the page. It replies with the validation report only; the measures (with the raw youth
  * numbers) never leave the worker.
  */
+import { defaultReadLimits } from "../../core/read/types.ts";
 import { validateDelivery } from "../../core/validate/delivery.ts";
 import type { ValidateRequest, WorkerReply } from "./messages.ts";
 
@@ -35,11 +36,16 @@ async function readWithProgress(file: File): Promise<Uint8Array> {
 }
 
 worker.onmessage = async (event) => {
-  const { file, location, quarter, scope, fileName } = event.data;
+  const { file, location, quarter, scope, fileName, maxBytes } = event.data;
+  const limits = maxBytes ? { ...defaultReadLimits, maxBytes } : defaultReadLimits;
+  if (file.size > limits.maxBytes) {
+    worker.postMessage({ type: "te-groot", bytes: file.size, maxBytes: limits.maxBytes });
+    return;
+  }
   try {
     const bytes = await readWithProgress(file);
     worker.postMessage({ type: "bezig" });
-    const { report } = await validateDelivery(bytes, { location, quarter, scope, fileName });
+    const { report } = await validateDelivery(bytes, { location, quarter, scope, fileName, limits });
     worker.postMessage({ type: "rapport", report });
   } catch (error) {
     worker.postMessage({

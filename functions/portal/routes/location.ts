@@ -238,7 +238,7 @@ function deliverForm(c: PortalContext, deps: PortalDeps, user: PortalUser, probl
   return html`${problem ? alert("error", problem) : ""}
     <p class="utrecht-paragraph">Kies het kwartaal en het exportbestand uit het EPD (.csv of .xlsx). Uw browser controleert het bestand meteen. Zolang er fouten in staan, verlaat het bestand uw computer niet.</p>
     <form id="aanleveren" method="post" action="/aanleveren" enctype="multipart/form-data" class="portal-form"
-      data-upload="${deps.upload.kind}" data-locatie="${user.location ?? ""}">
+      data-upload="${deps.upload.kind}" data-locatie="${user.location ?? ""}" data-max-bytes="${deps.limits?.maxBytes ?? ""}">
       <input type="hidden" name="_csrf" value="${c.get("csrf")}" />
       <div class="utrecht-form-field">
         <label class="utrecht-form-label" for="kwartaal">Kwartaal</label>
@@ -304,6 +304,7 @@ export function locationRoutes(app: PortalApp, deps: PortalDeps): void {
     const outcome = await deliverFile(deps.runtime, {
       key,
       load: async () => new Uint8Array(await file.arrayBuffer()),
+      ...(deps.limits ? { limits: deps.limits } : {}),
     });
     return c.redirect(`/leveringen/${outcome.entry.attempt_id}`, 303);
   });
