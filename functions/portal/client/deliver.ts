@@ -46,7 +46,7 @@ function alertBox(kind: "error" | "info" | "ok" | "warning", ...content: Node[])
   return box;
 }
 
-function table(caption: string, headers: string[], rows: string[][], numeric: number[] = []): HTMLElement {
+function table(label: string, headers: string[], rows: string[][], numeric: number[] = []): HTMLElement {
   const head = el(
     "tr",
     { className: "utrecht-table__row" },
@@ -71,17 +71,14 @@ function table(caption: string, headers: string[], rows: string[][], numeric: nu
       ),
     ),
   );
-  return el(
-    "div",
-    { className: "portal-table-wrap" },
-    el(
-      "table",
-      { className: "utrecht-table" },
-      el("caption", { className: "utrecht-table__caption", text: caption }),
-      el("thead", { className: "utrecht-table__header" }, head),
-      el("tbody", { className: "utrecht-table__body" }, ...body),
-    ),
+  const result = el(
+    "table",
+    { className: "utrecht-table" },
+    el("thead", { className: "utrecht-table__header" }, head),
+    el("tbody", { className: "utrecht-table__body" }, ...body),
   );
+  result.setAttribute("aria-label", label);
+  return el("div", { className: "portal-table-wrap" }, result);
 }
 
 const severityLabel = (s: "error" | "warning") => (s === "error" ? "Fout" : "Opmerking");

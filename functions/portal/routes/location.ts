@@ -182,7 +182,12 @@ function receiptHtml(entry: DeliveryLogEntry, receipt: Receipt | null, current: 
   const status = entry.status;
   const s = receipt?.summary ?? null;
   const rises = receipt?.signals?.rises ?? [];
-  return html`${alert(status === "accepted" ? "ok" : "error", html`<strong>${outcomeLabel(status)}</strong>. ${receipt?.verdict ?? ""}`)}
+  return html`${alert(
+    status === "accepted" ? "ok" : "error",
+    receipt?.verdict.startsWith(outcomeLabel(status))
+      ? receipt.verdict
+      : html`<strong>${outcomeLabel(status)}</strong>. ${receipt?.verdict ?? ""}`,
+  )}
     ${
       status === "accepted" && !current
         ? alert("warning", "Dit bestand telt niet: voor dit kwartaal is later een ander bestand aangeleverd.")
@@ -199,7 +204,7 @@ function receiptHtml(entry: DeliveryLogEntry, receipt: Receipt | null, current: 
       s
         ? html`<h2 class="utrecht-heading-2">In het kort</h2>
           <ul class="utrecht-unordered-list">
-            <li>${s.measures} maatregelen bij ${s.youth} jongeren${s.firstStart ? ` (eerste start ${s.firstStart}, laatste start ${s.lastStart})` : ""}</li>
+            <li>${s.measures} ${s.measures === 1 ? "maatregel" : "maatregelen"} bij ${s.youth} ${s.youth === 1 ? "jongere" : "jongeren"}${s.firstStart ? ` (eerste start ${s.firstStart}, laatste start ${s.lastStart})` : ""}</li>
             ${s.byCategory.filter((b) => b.count > 0).map((b) => html`<li>${b.label}: ${b.count}</li>`)}
             <li>Hulpverleningsplan niet ingevuld: ${s.carePlanUnknown}</li>
             <li>Eindtijd ontbreekt: ${s.missingEnd}</li>
@@ -237,7 +242,7 @@ function deliverForm(c: PortalContext, deps: PortalDeps, user: PortalUser, probl
   const { quarters, preferred } = deliverableQuarters(now);
   return html`${problem ? alert("error", problem) : ""}
     <p class="utrecht-paragraph">Kies het kwartaal en het exportbestand uit het EPD (.csv of .xlsx). Uw browser controleert het bestand meteen. Zolang er fouten in staan, verlaat het bestand uw computer niet.</p>
-    <form id="aanleveren" method="post" action="/aanleveren" enctype="multipart/form-data" class="portal-form"
+    <form id="aanleveren" method="post" action="/aanleveren" enctype="multipart/form-data" class="portal-form portal-form--deliver"
       data-upload="${deps.upload.kind}" data-locatie="${user.location ?? ""}" data-max-bytes="${deps.limits?.maxBytes ?? ""}">
       <input type="hidden" name="_csrf" value="${c.get("csrf")}" />
       <div class="utrecht-form-field">
@@ -249,11 +254,11 @@ function deliverForm(c: PortalContext, deps: PortalDeps, user: PortalUser, probl
       <fieldset class="utrecht-form-fieldset">
         <legend class="utrecht-form-fieldset__legend">Wat staat er in het bestand?</legend>
         <div class="utrecht-form-field utrecht-form-field--radio">
-          <input class="utrecht-radio-button" type="radio" id="omvang-all" name="omvang" value="all" checked />
+          <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="omvang-all" name="omvang" value="all" checked />
           <label class="utrecht-form-label" for="omvang-all">Alle maatregelen</label>
         </div>
         <div class="utrecht-form-field utrecht-form-field--radio">
-          <input class="utrecht-radio-button" type="radio" id="omvang-seclusion" name="omvang" value="seclusion" />
+          <input class="utrecht-radio-button utrecht-radio-button--html-input" type="radio" id="omvang-seclusion" name="omvang" value="seclusion" />
           <label class="utrecht-form-label" for="omvang-seclusion">Alleen gedwongen afzonderen (Type VBM 6 tot en met 11)</label>
         </div>
       </fieldset>
