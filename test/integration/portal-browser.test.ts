@@ -64,6 +64,24 @@ describe.skipIf(!playwright || !existsSync(chromiumPath))("delivery page in a br
       expect(await button.isDisabled()).toBe(true);
       expect(await runtime.store.list("dropzone", "")).toEqual([]);
 
+      // A file dropped on the field is checked too.
+      const dropped = await page.evaluateHandle(
+        (text) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([text], "gesleept.csv", { type: "text/csv" }));
+          return transfer;
+        },
+        new TextDecoder().decode(
+          csvBytes([["AB0001", "10.01.2023", "14:00", "10.01.2023", "14:30", "", "3", "1"]]),
+        ),
+      );
+      await page.dispatchEvent("#sleepvak", "drop", { dataTransfer: dropped });
+      await page.getByText("Het bestand is goed").waitFor({ timeout: 30_000 });
+      expect(await button.isDisabled()).toBe(false);
+
+      await page.getByLabel("Bestand").setInputFiles(bad);
+      await page.getByRole("cell", { name: "rij 3", exact: true }).waitFor({ timeout: 20_000 });
+      expect(await button.isDisabled()).toBe(true);
       await page.getByLabel("Bestand").setInputFiles(good);
       await page.getByText("Het bestand is goed").waitFor({ timeout: 30_000 });
       expect(await button.isDisabled()).toBe(false);
