@@ -167,6 +167,28 @@ describe("location pages: delivering", () => {
     expect(page).toContain("Afgewezen");
   });
 
+  it("shows the location its own signals: a young person with many more measures than last quarter", async () => {
+    const b = browser();
+    await b.signIn("ab@example.org");
+    const measure = (day: number, quarter: "2022-Q4" | "2023-Q1") => [
+      "AB0009",
+      `${String(day).padStart(2, "0")}.${quarter === "2022-Q4" ? "11.2022" : "02.2023"}`,
+      "10:00",
+      "",
+      "",
+      "",
+      "16",
+      "",
+    ];
+    await b.deliver(csvBytes([measure(1, "2022-Q4")]), { quarter: "2022-Q4", name: "vorig.csv" });
+    const res = await b.deliver(csvBytes([1, 2, 3, 4, 5, 6, 7].map((d) => measure(d, "2023-Q1"))), {
+      name: "signaal.csv",
+    });
+    const page = await (await b.request(res.headers.get("location") ?? "")).text();
+    expect(page).toContain("Signalen: jongeren met veel meer maatregelen");
+    expect(page).toMatch(/<td class="utrecht-table__cell">AB0009<\/td>/);
+  });
+
   it("never uses the uploaded file name as a path", async () => {
     expect(safeFileName("../../x.csv")).toBe("x.csv");
     expect(safeFileName("..\\..\\x.csv")).toBe("x.csv");
@@ -181,7 +203,7 @@ describe("location pages: delivering", () => {
     expect(res.status).toBe(303);
     const keys = await runtime.store.list("dropzone", "");
     expect(keys).toContain("AB/2023-Q1/all/x.csv");
-    for (const k of keys) expect(k).toMatch(/^AB\/2023-Q1\/all\/[^/]+$/);
+    for (const k of keys) expect(k).toMatch(/^AB\/20\d\d-Q[1-4]\/all\/[^/]+$/);
   });
 
   it("refuses a quarter that is not in the list", async () => {
