@@ -91,6 +91,13 @@ export const infraContext = z.object({
   "vbm:sesIdentity": z.string().min(3).default("example.org"),
   /** Who receives the national report (the network facilitators). */
   "vbm:facilitatorEmails": list(z.email()).default([]),
+  /** The largest file the portal lets a location upload (the presigned POST's size limit), in MB. */
+  "vbm:maxFileMb": z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024)
+    .default(50),
 });
 
 export interface InfraConfig {
@@ -113,6 +120,7 @@ export interface InfraConfig {
   mailFrom: string;
   sesIdentity: string;
   facilitatorEmails: string[];
+  maxFileMb: number;
 }
 
 export class InfraConfigError extends Error {
@@ -155,6 +163,7 @@ export function loadInfraConfig(node: Node): InfraConfig {
     mailFrom: c["vbm:mailFrom"],
     sesIdentity: c["vbm:sesIdentity"],
     facilitatorEmails: c["vbm:facilitatorEmails"],
+    maxFileMb: c["vbm:maxFileMb"],
   };
 }
 
