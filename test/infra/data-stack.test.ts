@@ -310,6 +310,19 @@ describe("buckets", () => {
     }
   });
 
+  it("lets the portal's pages read the drop zone's answer to a presigned POST (CORS), and nothing else cross-origin", () => {
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const cors = props(bucket).CorsConfiguration as Json | undefined;
+      if (area !== "dropzone") {
+        expect(cors, area).toBeUndefined();
+        continue;
+      }
+      expect(cors?.CorsRules).toEqual([
+        { AllowedMethods: ["POST"], AllowedOrigins: ["https://*.cloudfront.net"], MaxAge: 3600 },
+      ]);
+    }
+  });
+
   it("sends drop-zone and reports events to EventBridge natively: no notification custom resource anywhere", () => {
     for (const [area, [, bucket]] of bucketsByArea()) {
       const config = props(bucket).NotificationConfiguration;

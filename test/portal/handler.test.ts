@@ -62,7 +62,10 @@ describe("portal Lambda handler", () => {
     const login = (await handle(event("/auth/login") as never)) as {
       statusCode: number;
       headers: Record<string, string>;
+      cookies?: string[];
     };
+    // Payload 2.0 carries Set-Cookie in `cookies`, one entry per cookie.
+    expect(login.cookies?.some((c) => c.startsWith("__Host-vbm_login="))).toBe(true);
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toMatch(
       /^https:\/\/vbm-111122223333\.auth\.eu-west-1\.amazoncognito\.com\/oauth2\/authorize\?.*redirect_uri=https%3A%2F%2Fd111111abcdef8\.cloudfront\.net%2Fauth%2Fcallback/,
