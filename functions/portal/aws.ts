@@ -4,10 +4,10 @@
  * the drop zone.
  *
  * Sign-in flow (authorization code with PKCE, public app client: no client secret to store):
- * `/inloggen` → `/auth/login` (sets a short-lived cookie with `state` and the PKCE verifier,
- * redirects to the managed login) → Cognito → `/auth/callback?code&state` (checks `state`,
+ * `/inloggen` → `/auth/login?terug=<path>` (sets a short-lived cookie with `state`, the PKCE
+ * verifier and the path to return to, redirects to the managed login) → Cognito → `/auth/callback?code&state` (checks `state`,
  * exchanges the code at the token endpoint, verifies the ID token and its role, sets it as the
- * HttpOnly cookie `__Host-vbm_id`) → `/`. CloudFront copies that cookie into
+ * HttpOnly cookie `__Host-vbm_id`) → the path (default `/`). CloudFront copies that cookie into
  * `Authorization: Bearer` (infra/stacks/portal-stack.ts), so the API Gateway JWT authorizer
  * checks it first; `identify` checks it again (header or cookie).
  */
@@ -151,15 +151,24 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
           code_challenge: challenge,
           code_challenge_method: "S256",
         })}`;
-        c.header("Set-Cookie", cookie(LOGIN_COOKIE, `${state}.${verifierValue}`, LOGIN_COOKIE_SECONDS), {
-          append: true,
-        });
+        // Where to go after signing in: a path of the portal only (never `//host` or a URL).
+        const back = c.req.query("terug") ?? "/";
+        const path = back.startsWith("/") && !back.startsWith("//") && !back.includes("\\") ? back : "/";
+        c.header(
+          "Set-Cookie",
+          cookie(
+            LOGIN_COOKIE,
+            `${state}.${verifierValue}.${b64url(Buffer.from(path))}`,
+            LOGIN_COOKIE_SECONDS,
+          ),
+          { append: true },
+        );
         c.header("Cache-Control", "no-store");
         return c.redirect(url, 303);
       });
 
       app.get("/auth/callback", async (c) => {
-        const [state, codeVerifier] = (cookieOf(c.req.raw, LOGIN_COOKIE) ?? "").split(".");
+        const [state, codeVerifier, back] = (cookieOf(c.req.raw, LOGIN_COOKIE) ?? "").split(".");
         const code = c.req.query("code");
         c.header("Cache-Control", "no-store");
         c.header("Set-Cookie", cookie(LOGIN_COOKIE, "", 0), { append: true });
@@ -202,7 +211,8 @@ export function createCognitoIdentity(opts: CognitoIdentityOptions): CognitoIden
         const exp = typeof claims.exp === "number" ? claims.exp : 0;
         const seconds = Math.max(0, Math.min(3600 * 12, exp - Math.floor(Date.now() / 1000) - 30));
         c.header("Set-Cookie", cookie(ID_COOKIE, idToken, seconds), { append: true });
-        return c.redirect("/", 303);
+        const path = back ? Buffer.from(back, "base64url").toString("utf8") : "/";
+        return c.redirect(path.startsWith("/") && !path.startsWith("//") ? path : "/", 303);
       });
 
       app.get("/auth/uitgelogd", (c) => {

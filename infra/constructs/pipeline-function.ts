@@ -252,8 +252,9 @@ export class PipelineFunction extends Construct {
       },
       {
         id: "HIPAA.Security-LambdaConcurrency",
-        reason:
-          "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10, and no function needs one (the ingest orders deliveries with conditional writes; the scheduled runs are idempotent). Throttled events are retried by EventBridge and the asynchronous invoke.",
+        reason: props.onFailure
+          ? "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10, and no function needs one (the ingest orders deliveries with conditional writes; the scheduled runs are idempotent). Throttled events are retried by EventBridge and the asynchronous invoke."
+          : "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10; the API Gateway stage throttles the requests that reach this synchronous function instead.",
       },
       {
         id: "AwsSolutions-L1",

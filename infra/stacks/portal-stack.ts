@@ -81,7 +81,7 @@ export function portalCsp(): string {
  * CloudFront Function on the API behaviour: copies the ID-token cookie into
  * `Authorization: Bearer` for the gateway's JWT authorizer, and sends a browser without the
  * cookie (never signed in, or the token expired: the cookie lives as long as the token) to
- * the sign-in page instead of the gateway's bare 401. It checks nothing itself: the gateway
+ * sign in (and back to the page it asked for) instead of the gateway's bare 401. It checks nothing itself: the gateway
  * and the app verify the token.
  */
 export const VIEWER_REQUEST_CODE = `function handler(event) {
@@ -100,7 +100,7 @@ export const VIEWER_REQUEST_CODE = `function handler(event) {
   return {
     statusCode: 303,
     statusDescription: "See Other",
-    headers: { location: { value: "/inloggen" + back }, "cache-control": { value: "no-store" } },
+    headers: { location: { value: "/auth/login" + back }, "cache-control": { value: "no-store" } },
   };
 }`;
 

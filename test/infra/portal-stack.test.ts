@@ -165,8 +165,8 @@ describe("portal stack: CloudFront", () => {
 
     const anonymous = handler(request("/aanleveren"));
     expect(anonymous.statusCode).toBe(303);
-    expect(((anonymous.headers as Json).location as Json).value).toBe("/inloggen?terug=%2Faanleveren");
-    expect(((handler(request("/")).headers as Json).location as Json).value).toBe("/inloggen");
+    expect(((anonymous.headers as Json).location as Json).value).toBe("/auth/login?terug=%2Faanleveren");
+    expect(((handler(request("/")).headers as Json).location as Json).value).toBe("/auth/login");
 
     // The sign-in steps pass without a token, and a viewer's own Authorization header is dropped.
     for (const uri of ["/inloggen", "/auth/callback"]) {

@@ -191,7 +191,7 @@ describe("Cognito identity", () => {
       return Response.json({ id_token: idToken, access_token: "a", expires_in: 3600 });
     }) as typeof fetch).routes(app);
 
-    const login = await app.request("https://portal.example.org/auth/login");
+    const login = await app.request("https://portal.example.org/auth/login?terug=%2Faanleveren");
     expect(login.status).toBe(303);
     const to = new URL(login.headers.get("location") as string);
     expect(to.origin + to.pathname).toBe(
@@ -215,10 +215,12 @@ describe("Cognito identity", () => {
       headers: { cookie: loginCookie },
     });
     expect(back.status).toBe(303);
-    expect(back.headers.get("location")).toBe("/");
+    // Back to the page that was asked for before signing in.
+    expect(back.headers.get("location")).toBe("/aanleveren");
     expect(calls).toHaveLength(1);
     expect(calls[0]?.url).toBe("https://vbm-test.auth.eu-west-1.amazoncognito.com/oauth2/token");
     const verifierValue = decodeURIComponent(loginCookie.split("=")[1] as string).split(".")[1] as string;
+    expect(verifierValue.length).toBeGreaterThanOrEqual(43);
     expect(calls[0]?.body.get("code_verifier")).toBe(verifierValue);
     expect(calls[0]?.body.get("grant_type")).toBe("authorization_code");
     expect(calls[0]?.body.get("client_secret")).toBeNull();
@@ -226,6 +228,25 @@ describe("Cognito identity", () => {
     const id = cookies.find((c) => c.startsWith(`${ID_COOKIE}=`)) as string;
     expect(id).toContain(encodeURIComponent(idToken));
     expect(id).toMatch(/; Secure; HttpOnly; SameSite=Lax; Max-Age=(3[0-5]\d\d)$/);
+  });
+
+  it("returns only to a path of the portal after signing in", async () => {
+    const idToken = pool.token({ "cognito:groups": ["igj"] });
+    const app = new Hono<PortalEnv>();
+    identityWith(pool, (async () => Response.json({ id_token: idToken })) as unknown as typeof fetch).routes(
+      app,
+    );
+    for (const terug of ["https://evil.example", "//evil.example/x", "/\\evil.example"]) {
+      const login = await app.request(
+        `https://portal.example.org/auth/login?terug=${encodeURIComponent(terug)}`,
+      );
+      const loginCookie = (login.headers.get("set-cookie") as string).split(";")[0] as string;
+      const state = new URL(login.headers.get("location") as string).searchParams.get("state");
+      const back = await app.request(`https://portal.example.org/auth/callback?code=c&state=${state}`, {
+        headers: { cookie: loginCookie },
+      });
+      expect(back.headers.get("location"), terug).toBe("/");
+    }
   });
 
   it("sets no cookie for a user without exactly one role group", async () => {
