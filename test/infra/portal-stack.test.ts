@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../functions/compose.ts";
@@ -314,5 +316,10 @@ describe("portal stack: the portal function", () => {
     const deployment = one("Custom::CDKBucketDeployment");
     expect(deployment.DestinationBucketKeyPrefix).toBe("static/");
     expect(deployment.Prune).toBe(true);
+    // Built by functions/portal/assets.ts at synth, next to the templates.
+    const built = readdirSync(join(assembly.dir, "portal-static"));
+    expect(built).toContain("portal.css");
+    const [, bucketDeployment] = resourcesOf(portal, "Custom::CDKBucketDeployment")[0] as [string, Json];
+    expect(JSON.stringify(props(bucketDeployment).SourceObjectKeys)).toMatch(/\.zip/);
   });
 });
