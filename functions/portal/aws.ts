@@ -11,12 +11,14 @@
  * `Authorization: Bearer` (infra/stacks/portal-stack.ts), so the API Gateway JWT authorizer
  * checks it first; `identify` checks it again (header or cookie).
  */
+
 import { createHash, randomBytes } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { locationCode, quarterId, scope as scopeSchema } from "../../schemas/delivery.ts";
 import type { PortalApp } from "./app.ts";
+import { safeFileName } from "./file-name.ts";
 import { alert } from "./layout.ts";
 import type { IdentityProvider, PortalUser, UploadTarget } from "./types.ts";
 
@@ -240,14 +242,6 @@ export interface PresignedUploadOptions {
   maxBytes: number;
   /** How long the form may be used (default 5 minutes). */
   expiresSeconds?: number;
-}
-
-/** A file name as the last part of a drop-zone key: no path, no control characters. */
-function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[^\w.\- ()]/g, "_").trim();
-  if (!cleaned || cleaned === "." || cleaned === "..") throw new Error("invalid file name");
-  return cleaned.slice(0, 200);
 }
 
 /**
