@@ -79,7 +79,9 @@ describe("presigned upload", () => {
     await expect(upload.presign({ ...base, location: "AB/../CD" })).rejects.toThrow();
     await expect(upload.presign({ ...base, quarter: "2026-Q5" })).rejects.toThrow();
     await expect(upload.presign({ ...base, scope: "other" as "all" })).rejects.toThrow();
-    await expect(upload.presign({ ...base, fileName: ".." })).rejects.toThrow();
+    // A file name is made safe (the same rule as the direct upload), never a way out of the prefix.
+    expect((await upload.presign({ ...base, fileName: ".." })).key).toBe("AB/2026-Q3/all/bestand.csv");
+    expect((await upload.presign({ ...base, fileName: "../../CD/x.csv" })).key).toBe("AB/2026-Q3/all/x.csv");
   });
 });
 
