@@ -98,6 +98,7 @@ export async function createAwsRuntime(env: Record<string, string | undefined>):
     },
     removeLeftovers: async () => 0,
     canMail: mailEnv.safeParse(env).success,
+    portalUrl: env.PORTAL_URL || null,
     async mailer() {
       const { SESv2Client } = await import("@aws-sdk/client-sesv2");
       const { createSesMailer } = await import("./adapters/aws/ses-mailer.ts");

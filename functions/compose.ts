@@ -16,7 +16,11 @@ export const runtimeConfig = z.object({
   dataDir: z.string().min(1),
   /** Sender address and, optionally, an SMTP server; without it mail only goes to the outbox. */
   mail: z.object({ from: z.string().min(1), smtpUrl: z.string().optional() }).optional(),
+  /** Base URL of the portal, for links in mails (reminders, receipts). */
+  portalUrl: z.url().optional(),
 });
+/** Where `vbm-monitor serve` listens by default. */
+export const DEFAULT_PORTAL_URL = "http://127.0.0.1:8080";
 export type RuntimeConfig = z.infer<typeof runtimeConfig>;
 
 export interface Runtime {
@@ -46,6 +50,12 @@ export interface Runtime {
   mailer(): Promise<Mailer>;
   /** Whether mail is configured (locally always: the outbox; on AWS when SES is configured). */
   readonly canMail: boolean;
+  /**
+   * Base URL of the portal, for links in mails: locally `VBM_PORTAL_URL` (default
+   * http://127.0.0.1:8080), on AWS `PORTAL_URL`; null when not known (mails then name the
+   * drop-zone path instead).
+   */
+  readonly portalUrl: string | null;
 }
 
 /**
@@ -62,6 +72,7 @@ export function localConfigFromEnv(env: Record<string, string | undefined>, data
   return {
     mode: "local",
     dataDir,
+    portalUrl: env.VBM_PORTAL_URL || DEFAULT_PORTAL_URL,
     mail: {
       from: env.VBM_MAIL_FROM ?? "vbm-monitor@example.org",
       ...(env.VBM_SMTP_URL ? { smtpUrl: env.VBM_SMTP_URL } : {}),
@@ -128,6 +139,7 @@ export function createRuntime(
       return checked.locations;
     },
     canMail: true,
+    portalUrl: config.portalUrl ?? null,
     async mailer() {
       const { createOutboxMailer } = await import("./adapters/local/outbox-mailer.ts");
       const mail = config.mail ?? { from: "vbm-monitor@example.org" };

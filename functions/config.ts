@@ -86,3 +86,26 @@ export function parseEnv<S extends z.ZodType>(
     parsed.error.issues.map((i) => String(i.path[0] ?? "")),
   );
 }
+
+/**
+ * Settings of the portal function (functions/handlers/portal.ts) besides storage and Athena:
+ * the Cognito user pool, app client and managed-login domain, the portal's public URL, the data
+ * key the presigned uploads must use, the file size limit and the KMS HMAC key the CSRF secret
+ * is derived from.
+ */
+export const portalEnv = z.object({
+  USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, "expected a user pool id like eu-west-1_AbC123"),
+  USER_POOL_CLIENT_ID: name,
+  /** Managed-login domain without scheme, e.g. `vbm-123456789012.auth.eu-west-1.amazoncognito.com`. */
+  COGNITO_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/, "expected a host name without https://"),
+  /** The portal's public origin (the CloudFront distribution), e.g. `https://d111111abcdef8.cloudfront.net`. */
+  PORTAL_URL: z.url({ protocol: /^https$/ }),
+  DATA_KEY_ARN: z.string().startsWith("arn:"),
+  MAX_FILE_MB: z.coerce
+    .number()
+    .positive()
+    .max(5 * 1024)
+    .default(50),
+  /** KMS HMAC key: the CSRF secret is its MAC of a fixed label, the same in every container. */
+  CSRF_KEY_ID: name,
+});

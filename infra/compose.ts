@@ -6,6 +6,7 @@ import { CatalogStack } from "./stacks/catalog-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
 import { DocumentsStack } from "./stacks/documents-stack.ts";
 import { PipelineStack } from "./stacks/pipeline-stack.ts";
+import { PortalStack } from "./stacks/portal-stack.ts";
 
 export interface VbmStacks {
   readonly config: InfraConfig;
@@ -14,11 +15,12 @@ export interface VbmStacks {
   readonly pipeline: PipelineStack;
   readonly access: AccessStack;
   readonly documents: DocumentsStack;
+  readonly portal: PortalStack;
 }
 
 /**
  * Wires the stacks of the monitor into `app`: data (keys, buckets) → catalog (Glue, Athena) →
- * pipeline (functions) and access (roles). Configuration comes from the `vbm:*` context
+ * pipeline (functions), documents, access (roles) and the portal. Configuration comes from the `vbm:*` context
  * (cdk.json). No account or region is fixed: the stacks deploy into the environment of the
  * credentials used.
  */
@@ -51,6 +53,11 @@ export function composeVbm(app: App): VbmStacks {
     dataKey: data.dataKey,
     alarmTopic: pipeline.alarmTopic,
   });
+  const portal = new PortalStack(app, "VbmPortal", {
+    description: "vbm-monitor: the portal (CloudFront, API Gateway, Lambda, Cognito) and its static files",
+    config,
+    dataKey: data.dataKey,
+  });
   // Buckets, tables and workgroups are referenced by name, so make the order explicit.
   catalog.addStackDependency(data);
   pipeline.addStackDependency(catalog);
@@ -59,8 +66,10 @@ export function composeVbm(app: App): VbmStacks {
   documents.addStackDependency(catalog);
   documents.addStackDependency(pipeline);
   access.addStackDependency(documents);
+  portal.addStackDependency(catalog);
+  portal.addStackDependency(pipeline);
 
   Tags.of(app).add("project", "vbm-monitor");
   addNagPacks(app);
-  return { config, data, catalog, pipeline, access, documents };
+  return { config, data, catalog, pipeline, access, documents, portal };
 }

@@ -91,6 +91,21 @@ export const infraContext = z.object({
   "vbm:sesIdentity": z.string().min(3).default("example.org"),
   /** Who receives the national report (the network facilitators). */
   "vbm:facilitatorEmails": list(z.email()).default([]),
+  /**
+   * Origins whose pages may read the drop zone's answer to a presigned POST (CORS; the POST's
+   * policy, not CORS, decides what may be written). The portal's CloudFront domain is known
+   * only after the data stack exists, hence the default; set the portal's own origin once known.
+   */
+  "vbm:portalOrigins": list(z.string().regex(/^https:\/\/[a-z0-9.*-]+$/, "expected https://<host>")).default([
+    "https://*.cloudfront.net",
+  ]),
+  /** The largest file the portal lets a location upload (the presigned POST's size limit), in MB. */
+  "vbm:maxFileMb": z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024)
+    .default(50),
 });
 
 export interface InfraConfig {
@@ -113,6 +128,8 @@ export interface InfraConfig {
   mailFrom: string;
   sesIdentity: string;
   facilitatorEmails: string[];
+  maxFileMb: number;
+  portalOrigins: string[];
 }
 
 export class InfraConfigError extends Error {
@@ -155,6 +172,8 @@ export function loadInfraConfig(node: Node): InfraConfig {
     mailFrom: c["vbm:mailFrom"],
     sesIdentity: c["vbm:sesIdentity"],
     facilitatorEmails: c["vbm:facilitatorEmails"],
+    maxFileMb: c["vbm:maxFileMb"],
+    portalOrigins: c["vbm:portalOrigins"],
   };
 }
 

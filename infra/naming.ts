@@ -80,6 +80,8 @@ export const FUNCTIONS = {
   sendFactsheets: "vbm-send-factsheets",
   nationalReport: "vbm-national-report",
   sendReceipt: "vbm-send-receipt",
+  /** The portal (API Gateway → Lambda); its role signs the presigned uploads. */
+  portal: "vbm-portal",
 } as const;
 
 /**
@@ -130,3 +132,13 @@ export function workgroupArn(workgroup: string): string {
 export function roleArn(roleName: string): string {
   return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${roleName}`;
 }
+
+/** Cognito groups of the portal: one role group per user (functions/portal/aws.ts). */
+export const PORTAL_GROUPS = {
+  facilitator: "facilitator",
+  igj: "igj",
+  location: (code: string) => `location-${code}`,
+} as const;
+
+/** Drop-zone keys a location's portal upload may have: `<LOC>/<YYYY-Qn>/<scope>/<file>` (IAM `?` is one character). */
+export const DROPZONE_UPLOAD_PATTERN = "??/????-Q?/*";

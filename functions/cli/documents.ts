@@ -44,6 +44,7 @@ export async function documentDeps(runtime: Runtime, withMailer: boolean): Promi
     logger: runtime.ports.logger,
     locations: await runtime.loadLocations(),
     ...(withMailer ? { mailer: await runtime.mailer() } : {}),
+    portalUrl: runtime.portalUrl,
   };
 }
 

@@ -54,6 +54,7 @@ export async function commandMail(
             locations,
             clock: runtime.ports.clock,
             logger: runtime.ports.logger,
+            portalUrl: runtime.portalUrl,
           },
           line.attemptId,
         );

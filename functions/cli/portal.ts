@@ -2,7 +2,7 @@ import { createRuntime, localConfigFromEnv } from "../compose.ts";
 import { UserError } from "../errors.ts";
 import type { Role } from "../portal/types.ts";
 import { addUser, readUsers, removeUser } from "../portal/users.ts";
-import type { Io } from "./main.ts";
+import { type Io, readLimits } from "./main.ts";
 
 const ROLES: readonly Role[] = ["location", "facilitator", "igj"];
 
@@ -20,7 +20,7 @@ export async function commandServe(
   const { startPortal } = await import("../portal/server.ts");
   const { deadlineDaysFromEnv } = await import("../core/delivery-matrix.ts");
   const deadlineDays = deadlineDaysFromEnv(io.env);
-  const portal = await startPortal({ runtime, port, host, deadlineDays }).catch(
+  const portal = await startPortal({ runtime, port, host, deadlineDays, limits: readLimits(io) }).catch(
     (e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE")
         throw new UserError(`Poort ${port} is al in gebruik; kies een andere met --port.`);

@@ -28,6 +28,8 @@ export interface DocumentDeps {
   locations: readonly LocationConfig[];
   mailer?: Mailer;
   suppression?: SuppressionSettings;
+  /** Base URL of the portal: reminders send the location to its delivery page there. */
+  portalUrl?: string | null;
 }
 
 export type FactsheetStatus =
@@ -175,7 +177,10 @@ export async function makeFactsheet(
 }
 
 /** What sending reminders needs: no query engine. */
-export type ReminderDeps = Pick<DocumentDeps, "store" | "clock" | "logger" | "locations" | "mailer">;
+export type ReminderDeps = Pick<
+  DocumentDeps,
+  "store" | "clock" | "logger" | "locations" | "mailer" | "portalUrl"
+>;
 
 /** A friendly reminder to a location without an accepted delivery; sent once per quarter. */
 async function sendReminder(
@@ -187,7 +192,12 @@ async function sendReminder(
   const record = documentKeys.sent(quarter, location.code, "reminder");
   if (await deps.store.exists("reports", record)) return { ...base, status: "already-reminded" };
   if (location.emails.length === 0) return { ...base, status: "no-recipients" };
-  const mail = reminderMail({ locationName: location.name, locationCode: location.code, quarter });
+  const mail = reminderMail({
+    locationName: location.name,
+    locationCode: location.code,
+    quarter,
+    ...(deps.portalUrl ? { portalUrl: deps.portalUrl } : {}),
+  });
   const sent = await requireMailer(deps).send({
     to: location.emails,
     ...mail,

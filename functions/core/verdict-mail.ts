@@ -55,6 +55,8 @@ export interface VerdictMailDeps {
   clock: Clock;
   logger: Logger;
   staleMs?: number;
+  /** Base URL of the portal: the mail links to the receipt page there. */
+  portalUrl?: string | null;
 }
 
 const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(value)}\n`);
@@ -135,6 +137,7 @@ export async function sendVerdictMail(deps: VerdictMailDeps, attemptId: string):
       accepted: request.status === "accepted",
       verdict: receipt.verdict,
       details: formatReport(receipt.report),
+      ...(deps.portalUrl ? { portal: { url: deps.portalUrl, attemptId } } : {}),
     });
     const sent = await (await deps.mailer()).send({
       to: location.emails,

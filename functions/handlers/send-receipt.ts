@@ -34,6 +34,7 @@ export function createSendReceiptHandler(getRuntime: () => Promise<Runtime>) {
           locations: await runtime.loadLocations(),
           clock: runtime.ports.clock,
           logger: runtime.ports.logger,
+          portalUrl: runtime.portalUrl,
         },
         attemptId,
       );

@@ -1,6 +1,8 @@
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
+import { defaultReadLimits } from "../core/read/types.ts";
 import { alert, type Html, page } from "./layout.ts";
 import { facilitatorRoutes } from "./routes/facilitator.ts";
 import { igjRoutes } from "./routes/igj.ts";
@@ -71,6 +73,28 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
       strictTransportSecurity: deps.https ? "max-age=63072000; includeSubDomains" : false,
       referrerPolicy: "no-referrer",
       crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  const maxBytes = (deps.limits ?? defaultReadLimits).maxBytes;
+  // Before anything reads a body: no request larger than the largest file the ingest accepts
+  // (plus room for the multipart envelope) is read into memory.
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBytes + 1024 * 1024,
+      onError: (c) =>
+        c.html(
+          page({
+            title: "Bestand te groot",
+            user: null,
+            body: alert(
+              "error",
+              `Het bestand is te groot: het mag hoogstens ${Math.round(maxBytes / 1024 / 1024)} MB zijn. Lever per kwartaal één bestand aan, zonder extra kolommen.`,
+            ),
+          }),
+          413,
+        ),
     }),
   );
 

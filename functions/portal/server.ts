@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Runtime } from "../compose.ts";
+import type { ReadLimits } from "../core/read/types.ts";
 import { createPortalApp } from "./app.ts";
 import { buildAssets } from "./assets.ts";
 import { createPasswordIdentity } from "./session.ts";
@@ -29,6 +30,7 @@ export async function startPortal(opts: {
   host: string;
   /** Deadline for a quarter's delivery, in days after the quarter ends. */
   deadlineDays?: number;
+  limits?: ReadLimits;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const now = () => new Date();
   const secret = await sessionSecret(opts.runtime.places.dataDir);
@@ -40,6 +42,7 @@ export async function startPortal(opts: {
     https: false,
     assets: await buildAssets(),
     ...(opts.deadlineDays === undefined ? {} : { deadlineDays: opts.deadlineDays }),
+    ...(opts.limits ? { limits: opts.limits } : {}),
     now,
   });
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@
  * Cognito. Routes only call the core; they hold no business logic.
  */
 import type { Runtime } from "../compose.ts";
+import type { ReadLimits } from "../core/read/types.ts";
 
 export type Role = "location" | "facilitator" | "igj";
 
@@ -59,6 +60,8 @@ export interface PortalDeps {
   https: boolean;
   /** Static assets (CSS, client JS) by path under `/static/`; on AWS they come from CloudFront. */
   assets?: ReadonlyMap<string, { body: Uint8Array; type: string }>;
+  /** Read limits of a delivered file (size); default `defaultReadLimits` (VBM_MAX_FILE_MB locally). */
+  limits?: ReadLimits;
   /** Deadline for a quarter's delivery, in days after the quarter ends (default 30). */
   deadlineDays?: number;
   now?: () => Date;

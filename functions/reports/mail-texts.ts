@@ -95,6 +95,11 @@ export function factsheetMail(args: {
   );
 }
 
+/** The portal's base URL without a trailing slash, e.g. "https://vbm.example.org". */
+function portalBase(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
 /** A friendly reminder that no delivery was received yet for a quarter, with how to deliver. */
 export function reminderMail(args: {
   locationName: string;
@@ -103,6 +108,8 @@ export function reminderMail(args: {
   dueDate?: string;
   /** The two-letter location code, for the drop-zone path (a placeholder when not given). */
   locationCode?: string;
+  /** The portal's base URL: when given, the mail sends the reader to its delivery page, not to a drop-zone path. */
+  portalUrl?: string;
 }): MailText {
   const { locationName, quarter } = args;
   const loc = args.locationCode ?? "<locatiecode>";
@@ -114,14 +121,22 @@ export function reminderMail(args: {
     [
       `Voor ${quarterLabel(quarter)} hebben we van ${locationName} nog geen levering van de vrijheidsbeperkende maatregelen ontvangen. ${when}`,
     ],
+    args.portalUrl
+      ? [
+          "Lever aan via ",
+          { code: `${portalBase(args.portalUrl)}/aanleveren` },
+          `\nLog in, kies ${quarter} en het exportbestand uit het EPD, en geef aan of het bestand alle maatregelen bevat of alleen gedwongen afzonderen (Type VBM 6 tot en met 11).`,
+        ]
+      : [
+          "Zo levert u aan: zet het exportbestand uit het EPD in de drop zone onder\n",
+          { code: deliveryKey(loc, quarter, "all", "<bestand>") },
+          "\nLevert u alleen gedwongen afzonderen (Type VBM 6 tot en met 11)? Gebruik dan\n",
+          { code: deliveryKey(loc, quarter, "seclusion", "<bestand>") },
+        ],
     [
-      "Zo levert u aan: zet het exportbestand uit het EPD in de drop zone onder\n",
-      { code: deliveryKey(loc, quarter, "all", "<bestand>") },
-      "\nLevert u alleen gedwongen afzonderen (Type VBM 6 tot en met 11)? Gebruik dan\n",
-      { code: deliveryKey(loc, quarter, "seclusion", "<bestand>") },
-    ],
-    [
-      "U krijgt meteen een ontvangstbevestiging. Staat er iets niet goed in het bestand, dan ziet u per fout de rij, de kolom, de waarde en hoe u het herstelt.",
+      args.portalUrl
+        ? "Uw browser controleert het bestand meteen. Staat er iets niet goed in, dan ziet u per fout de rij, de kolom, de waarde en hoe u het herstelt. Na het aanleveren ziet u direct of het bestand is geaccepteerd."
+        : "U krijgt meteen een ontvangstbevestiging. Staat er iets niet goed in het bestand, dan ziet u per fout de rij, de kolom, de waarde en hoe u het herstelt.",
     ],
     [
       "Had u dit kwartaal geen maatregelen? Lever dan een bestand met alleen de kopregel (Nummer jongere;Datum start;…). Dat is een nullevering: zo weten we dat u wel heeft geregistreerd.",
@@ -156,6 +171,8 @@ export function receiptMail(args: {
   accepted: boolean;
   verdict: string;
   details: string;
+  /** The portal's base URL and the attempt: the mail links to the receipt page there. */
+  portal?: { url: string; attemptId: string };
 }): MailText {
   const { locationName, quarter, accepted, verdict, details } = args;
   const label = quarterLabel(quarter);
@@ -170,5 +187,13 @@ export function receiptMail(args: {
           "Hieronder staat per fout wat er mis is en hoe u het verbetert. Lever daarna het hele bestand opnieuw.",
         ],
     [{ code: details }],
+    ...(args.portal
+      ? [
+          [
+            "U vindt dit ontvangstbewijs en al uw eerdere leveringen ook in de VBM-monitor:\n",
+            { code: `${portalBase(args.portal.url)}/leveringen/${args.portal.attemptId}` },
+          ],
+        ]
+      : []),
   ]);
 }

@@ -98,8 +98,12 @@ export interface PipelineFunctionProps {
   /** The data key: encrypts the log group (its key policy admits CloudWatch Logs) and is the key of the failure queue. */
   readonly dataKey: kms.IKey;
   readonly retainLogs: boolean;
-  /** Queue for asynchronous invocations that failed after all retries (Lambda on-failure destination). */
-  readonly onFailure: sqs.IQueue;
+  /**
+   * Queue for asynchronous invocations that failed after all retries (Lambda on-failure
+   * destination). Leave out only for a function that is invoked synchronously alone (the
+   * portal behind API Gateway): its caller gets the error, there is no event to keep.
+   */
+  readonly onFailure?: sqs.IQueue;
   /** Retries of a failed asynchronous invocation (0-2). */
   readonly retryAttempts: number;
   /** Everything the function may do besides logging, tracing and reporting failures. */
@@ -156,18 +160,22 @@ export class PipelineFunction extends Construct {
           resources: ["*"],
           wildcardReason: "X-Ray trace segment and telemetry APIs do not support resource-level permissions",
         },
-        {
-          sid: "ReportFailedInvocations",
-          actions: ["sqs:SendMessage"],
-          resources: [props.onFailure.queueArn],
-        },
-        {
-          // The failure queue is encrypted with the data key: sending to it needs the key, via SQS only.
-          sid: "EncryptFailureRecords",
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: [props.dataKey.keyArn],
-          conditions: { StringEquals: { "kms:ViaService": `sqs.${Aws.REGION}.amazonaws.com` } },
-        },
+        ...(props.onFailure
+          ? [
+              {
+                sid: "ReportFailedInvocations",
+                actions: ["sqs:SendMessage"],
+                resources: [props.onFailure.queueArn],
+              },
+              {
+                // The failure queue is encrypted with the data key: sending to it needs the key, via SQS only.
+                sid: "EncryptFailureRecords",
+                actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+                resources: [props.dataKey.keyArn],
+                conditions: { StringEquals: { "kms:ViaService": `sqs.${Aws.REGION}.amazonaws.com` } },
+              },
+            ]
+          : []),
         ...props.permissions,
       ],
     });
@@ -190,7 +198,7 @@ export class PipelineFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
       retryAttempts: props.retryAttempts,
-      onFailure: new SqsDestination(props.onFailure),
+      ...(props.onFailure ? { onFailure: new SqsDestination(props.onFailure) } : {}),
       // No NODE_OPTIONS=--enable-source-maps: loading and applying the map cost every cold
       // start about 1.3 s and 140 MiB. The map is kept next to the assembly (moveSourceMap).
       environment: props.environment,
@@ -233,8 +241,9 @@ export class PipelineFunction extends Construct {
     Validations.of(this.function.node.defaultChild as lambda.CfnFunction).acknowledge(
       {
         id: "HIPAA.Security-LambdaDLQ",
-        reason:
-          "Failed asynchronous invocations go to an SQS on-failure destination (with request and error), which replaces the older dead-letter config; both would deliver every failure twice.",
+        reason: props.onFailure
+          ? "Failed asynchronous invocations go to an SQS on-failure destination (with request and error), which replaces the older dead-letter config; both would deliver every failure twice."
+          : "Invoked synchronously only (API Gateway waits for the answer and returns the error to the browser); there is no asynchronous event that a dead-letter queue could keep.",
       },
       {
         id: "HIPAA.Security-LambdaInsideVPC",
@@ -243,8 +252,9 @@ export class PipelineFunction extends Construct {
       },
       {
         id: "HIPAA.Security-LambdaConcurrency",
-        reason:
-          "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10, and no function needs one (the ingest orders deliveries with conditional writes; the scheduled runs are idempotent). Throttled events are retried by EventBridge and the asynchronous invoke.",
+        reason: props.onFailure
+          ? "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10, and no function needs one (the ingest orders deliveries with conditional writes; the scheduled runs are idempotent). Throttled events are retried by EventBridge and the asynchronous invoke."
+          : "No reserved concurrency: AWS keeps 10 executions unreserved, so any reservation fails on an account at the default limit of 10; the API Gateway stage throttles the requests that reach this synchronous function instead.",
       },
       {
         id: "AwsSolutions-L1",

@@ -22,6 +22,8 @@ export interface SecureBucketProps {
   readonly expireAfterDays?: number;
   /** Send S3 events to EventBridge (sets the bucket's NotificationConfiguration; no custom resource). */
   readonly eventBridge?: boolean;
+  /** Cross-origin rules (the drop zone: the portal's presigned POST uploads). */
+  readonly cors?: s3.CorsRule[];
 }
 
 /**
@@ -61,6 +63,7 @@ export class SecureBucket extends Construct {
         ? { serverAccessLogsBucket: props.accessLogs, serverAccessLogsPrefix: `${props.area}/` }
         : {}),
       lifecycleRules,
+      ...(props.cors ? { cors: props.cors } : {}),
       // Kept on update and delete, but removed when the first create rolls back (it is empty
       // then): a retained bucket of a failed first deploy would make the retry fail, its name
       // being fixed ("already exists").

@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
-import type * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import type { InfraConfig } from "../config.ts";
 import { SecureBucket } from "../constructs/secure-bucket.ts";
@@ -186,6 +186,18 @@ export class DataStack extends Stack {
         ...(extra.expireAfterDays !== undefined ? { expireAfterDays: extra.expireAfterDays } : {}),
         // The drop zone triggers the ingest; the reports bucket triggers send-receipt (mail/requests/).
         eventBridge: area === "dropzone" || area === "reports",
+        // The portal's browsers post files straight into the drop zone (presigned POST).
+        ...(area === "dropzone"
+          ? {
+              cors: [
+                {
+                  allowedMethods: [s3.HttpMethods.POST],
+                  allowedOrigins: config.portalOrigins,
+                  maxAge: 3600,
+                },
+              ],
+            }
+          : {}),
       }).bucket;
 
     // Raw files (delivered, or rejected into quarantine) hold youth numbers and reason texts:

@@ -31,7 +31,14 @@ import { type InfraConfig, loadInfraConfig, repoRoot } from "../../infra/config.
  */
 
 export type Json = Record<string, unknown>;
-export const STACKS = ["VbmData", "VbmCatalog", "VbmPipeline", "VbmAccess", "VbmDocuments"] as const;
+export const STACKS = [
+  "VbmData",
+  "VbmCatalog",
+  "VbmPipeline",
+  "VbmAccess",
+  "VbmDocuments",
+  "VbmPortal",
+] as const;
 export type StackName = (typeof STACKS)[number];
 
 export interface RunResult {

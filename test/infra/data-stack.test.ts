@@ -143,6 +143,8 @@ describe("keys", () => {
         "vbm-send-factsheets-function",
         "vbm-national-report-function",
         "vbm-send-receipt-function",
+        // Reads receipts and documents for the pages; signs the presigned uploads (SSE-KMS).
+        "vbm-portal-function",
         "vbm-facilitator",
         "vbm-igj-analyst",
         "vbm-config-deployment",
@@ -156,10 +158,21 @@ describe("keys", () => {
     expect(flat(deny.Condition?.StringNotEqualsIfExists?.["kms:ViaService"])).toBe(
       "sqs.<AWS::Region>.amazonaws.com",
     );
-    // Every role of the app that is given data-key rights is one of the readers.
-    const roleNames = STACKS.flatMap((s) =>
-      resourcesOf(assembly.template(s), "AWS::IAM::Role").map(([, r]) => String(props(r).RoleName)),
-    );
+    // Every role of the app that is given data-key rights is one of the readers (a role without
+    // them, such as the portal's static-files deployment, needs no place in the key policy).
+    const roleNames = STACKS.flatMap((s) => {
+      const t = assembly.template(s);
+      return resourcesOf(t, "AWS::IAM::Role")
+        .filter(([id]) =>
+          statementsForRole(t, id).some(
+            (st) =>
+              asList(st.Action).some((a) => a.startsWith("kms:")) &&
+              asList(st.Resource).some((r) => /DataKey/.test(flat(r))),
+          ),
+        )
+        .map(([, r]) => String(props(r).RoleName));
+    });
+    expect(roleNames).toContain("vbm-portal-function");
     for (const name of roleNames)
       expect(
         readers.some((r) =>
@@ -294,6 +307,19 @@ describe("buckets", () => {
       );
       const expiry = rules.find((r) => r.ExpirationInDays !== undefined);
       expect(expiry?.ExpirationInDays).toBe(expected[area]);
+    }
+  });
+
+  it("lets the portal's pages read the drop zone's answer to a presigned POST (CORS), and nothing else cross-origin", () => {
+    for (const [area, [, bucket]] of bucketsByArea()) {
+      const cors = props(bucket).CorsConfiguration as Json | undefined;
+      if (area !== "dropzone") {
+        expect(cors, area).toBeUndefined();
+        continue;
+      }
+      expect(cors?.CorsRules).toEqual([
+        { AllowedMethods: ["POST"], AllowedOrigins: ["https://*.cloudfront.net"], MaxAge: 3600 },
+      ]);
     }
   });
 

@@ -66,10 +66,11 @@ describe("cdk-nag", () => {
     expect(wildcards.length).toBeGreaterThan(0);
     for (const a of wildcards) expect(a.id).toMatch(/^AwsSolutions-IAM5\[Resource::/);
     const anywhere = wildcards.filter((a) => a.id === "AwsSolutions-IAM5[Resource::*]");
-    // X-Ray (five functions) and athena:ListWorkGroups (facilitator, IGJ) only.
+    // X-Ray (six functions) and athena:ListWorkGroups (facilitator, IGJ) only.
     expect(anywhere.map((a) => a.reason.split(":")[0]).sort()).toEqual([
       "ListWorkGroups",
       "ListWorkGroups",
+      "Tracing",
       "Tracing",
       "Tracing",
       "Tracing",

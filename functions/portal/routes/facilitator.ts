@@ -23,6 +23,7 @@ import {
 import { verdictText } from "../../core/receipt.ts";
 import { ZONE } from "../../core/time.ts";
 import { type PortalApp, type PortalContext, render, requireRole } from "../app.ts";
+import { safeFileName } from "../file-name.ts";
 import { alert, type Html } from "../layout.ts";
 import type { PortalDeps } from "../types.ts";
 
@@ -61,16 +62,6 @@ const dutchDate = (iso: string) => DateTime.fromISO(iso).toFormat("dd-MM-yyyy");
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const scopeText = { all: "alle typen", seclusion: "alleen afzonderen" } as const;
-
-/** A file name safe for the drop-zone key `occupancy/<name>`. */
-function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? "";
-  const clean = base
-    .replace(/[^A-Za-z0-9._-]/g, "_")
-    .replace(/^\.+/, "")
-    .slice(-100);
-  return clean || "bezetting.csv";
-}
 
 function cellHtml(cell: MatrixCell): Html {
   const attempts = cell.attempts;

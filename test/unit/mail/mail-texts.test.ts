@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { factsheetMail, nationalReportMail, reminderMail } from "../../../functions/reports/mail-texts.ts";
+import {
+  factsheetMail,
+  nationalReportMail,
+  receiptMail,
+  reminderMail,
+} from "../../../functions/reports/mail-texts.ts";
 
 const YOUTH_NUMBER = /[A-Z]{2}\d{4}/;
 
@@ -61,6 +66,38 @@ describe("mail texts", () => {
     expect(mail.text).toContain("<locatiecode>/2023-Q3/all/<bestand>");
     expect(mail.text).toContain("zo snel mogelijk");
     expect(mail.text).not.toContain("uiterlijk");
+  });
+
+  it("reminder: with a portal URL it sends the reader to the delivery page, not to a drop-zone path", () => {
+    const mail = reminderMail({
+      locationName: "De Linde",
+      quarter: "2023-Q3",
+      locationCode: "DL",
+      portalUrl: "https://vbm.example.org/",
+    });
+
+    expect(mail.text).toContain("Lever aan via https://vbm.example.org/aanleveren");
+    expect(mail.text).not.toContain("DL/2023-Q3/all/");
+    expect(mail.text).toContain("alleen gedwongen afzonderen");
+    expect(mail.text).toContain("nullevering");
+    expect(mail.html).toContain("<code>https://vbm.example.org/aanleveren</code>");
+  });
+
+  it("receipt: links to the receipt page in the portal when its URL is known", () => {
+    const base = {
+      locationName: "De Linde",
+      quarter: "2023-Q1",
+      accepted: false,
+      verdict: "Afgewezen voor DL 2023-Q1: 1 fout gevonden.",
+      details: "rij 3: datum klopt niet",
+    };
+    const linked = receiptMail({
+      ...base,
+      portal: { url: "http://127.0.0.1:8080", attemptId: "0123456789abcdef0123" },
+    });
+    expect(linked.subject).toBe("Levering 2023-Q1 afgewezen – De Linde");
+    expect(linked.text).toContain("http://127.0.0.1:8080/leveringen/0123456789abcdef0123");
+    expect(receiptMail(base).text).not.toContain("/leveringen/");
   });
 
   it("national report: one quarter or a range in the subject", () => {
