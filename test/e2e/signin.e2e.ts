@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
+  assertNoCspViolations,
   checkA11y,
   describeE2E,
   type Harness,
@@ -65,6 +66,33 @@ describeE2E("sign-in page (browser)", () => {
     expect(new URL(page.url()).pathname).toBe("/inloggen");
     await signIn(page, USERS.ab.email, PASSWORD);
     expect(new URL(page.url()).pathname).toBe("/leveringen");
+    await context.close();
+  });
+
+  it("(harness) runs pages under the portal's CSP and catches a violation", async () => {
+    // Prepare
+    const context = await h.newContext();
+    const page = await context.newPage();
+    await page.goto("/inloggen");
+    assertNoCspViolations(page);
+    // Act: an inline script, as a page template with `<script>…</script>` would have
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "document.title = 'inline'";
+      document.body.append(script);
+    });
+    // Assess
+    await expect.poll(() => page.title()).not.toBe("inline");
+    await expect
+      .poll(() => {
+        try {
+          assertNoCspViolations(page);
+          return "none";
+        } catch (e) {
+          return String(e);
+        }
+      })
+      .toMatch(/CSP violations/);
     await context.close();
   });
 });
