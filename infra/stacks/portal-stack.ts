@@ -437,9 +437,10 @@ export class PortalStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(29),
       logRetention,
-      // No SQL yet: add "sql" when a page queries through queries/index.ts (the synth test
-      // checks the bundle against its runtime files).
-      runtimeFiles: [],
+      // The facilitator's pages build the matrix, the national report (SQL, PDF fonts) and load
+      // occupancy (the ingest writes Parquet) through the core; the synth test checks the
+      // bundle against these files.
+      runtimeFiles: ["parquet", "sql", "pdf"],
       unusedParts: ["mail"],
       dataKey,
       retainLogs,
