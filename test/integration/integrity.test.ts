@@ -179,13 +179,13 @@ describe("the newest upload wins, whatever the processing order", () => {
     for (let i = 0; i < 20; i++) {
       const { dir, base, ports } = setup();
       await ingestDropZoneObject(ports(), await upload(base, "first.csv", small(2), 1_000));
-      const big = generateDeliveryCsv({ location: "AB", quarter: "2023-Q1", rows: 3_000, seed: i + 1 });
+      const big = generateDeliveryCsv({ location: "AB", quarter: "2023-Q1", rows: 1_500, seed: i + 1 });
       const bigEvent = await upload(base, "big.csv", big, 5_000 + i);
       const smallEvent = await upload(base, "small.csv", small(5), 5_000 + i + 1);
       const finished: string[] = [];
       const [a, b] = await Promise.all([
         // The large file's writes are slow (a busy disk or a throttled S3): it finishes last.
-        ingestDropZoneObject(ports(slowStore(base, 40)), bigEvent).then((o) => {
+        ingestDropZoneObject(ports(slowStore(base, 25)), bigEvent).then((o) => {
           finished.push("big");
           return o;
         }),
@@ -248,11 +248,11 @@ describe("figures read one consistent snapshot", () => {
     expect(await assertComplete(dir)).toBe(8);
   });
 
-  it("20 figures runs during deliveries each agree with themselves", async () => {
+  it("10 figures runs during deliveries each agree with themselves", async () => {
     const { dir, base, ports } = setup();
     await ingestDropZoneObject(ports(), await upload(base, "a.csv", small(3), 1_000));
     const runtime = createRuntime({ mode: "local", dataDir: dir });
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 10; i++) {
       const rows = 300 + i;
       const delivery = upload(
         base,

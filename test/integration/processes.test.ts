@@ -159,13 +159,13 @@ async function assertComplete(dataDir: string, viaFigures = true): Promise<numbe
 }
 
 describe("two deliver processes for one location and quarter", () => {
-  it("twice: a large file first, a small one a moment later — the later upload counts", async () => {
-    for (let i = 0; i < 2; i++) {
+  it("a large file first, a small one a moment later — the later upload counts", async () => {
+    for (let i = 0; i < 1; i++) {
       const dataDir = join(root, `pair-${i}`);
       await seed(dataDir, 3);
       const big = file(
         `big-${i}.csv`,
-        generateDeliveryCsv({ location: "AB", quarter: "2023-Q1", rows: 40_000, seed: i }),
+        generateDeliveryCsv({ location: "AB", quarter: "2023-Q1", rows: 30_000, seed: i }),
       );
       const small = file(
         `small-${i}.csv`,
