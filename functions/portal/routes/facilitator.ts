@@ -48,10 +48,26 @@ function quarterOf(now: Date): string {
   return `${d.year}-Q${Math.floor((d.month - 1) / 3) + 1}`;
 }
 
-/** Default range: the last four quarters that have ended. */
-function defaultRange(now: Date): { from: string; to: string } {
-  const to = previousQuarter(quarterOf(now));
-  return { from: previousQuarter(previousQuarter(previousQuarter(to))), to };
+/**
+ * Default range: the last four quarters that have ended. When the newest delivery is older than
+ * that (a monitor that stopped receiving, or the demo data), the four quarters up to the newest
+ * delivery instead, so the page never opens on a window without any data.
+ */
+function defaultRange(now: Date, newestDelivered: string | null = null): { from: string; to: string } {
+  const lastEnded = previousQuarter(quarterOf(now));
+  const window = (to: string) => ({ from: previousQuarter(previousQuarter(previousQuarter(to))), to });
+  const recent = window(lastEnded);
+  return newestDelivered && newestDelivered < recent.from ? window(newestDelivered) : recent;
+}
+
+/** The newest quarter in the delivery log (from the keys `delivery-log/<LOC>/<Q>/…`), or null. */
+async function newestLoggedQuarter(store: PortalDeps["runtime"]["store"]): Promise<string | null> {
+  let newest: string | null = null;
+  for (const key of await store.list("curated", "delivery-log/")) {
+    const quarter = key.split("/")[2] ?? "";
+    if (/^\d{4}-Q[1-4]$/.test(quarter) && (newest === null || quarter > newest)) newest = quarter;
+  }
+  return newest;
 }
 
 const when = (logTime: string) =>
@@ -116,8 +132,8 @@ interface OverviewQuery {
   problem: string | null;
 }
 
-function overviewQuery(c: PortalContext, now: Date): OverviewQuery {
-  const fallback = defaultRange(now);
+function overviewQuery(c: PortalContext, now: Date, newestDelivered: string | null): OverviewQuery {
+  const fallback = defaultRange(now, newestDelivered);
   const rawFrom = c.req.query("van");
   const rawTo = c.req.query("tot");
   const rawStatus = c.req.query("status") ?? "";
@@ -157,7 +173,7 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.get("/overzicht", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
-    const q = overviewQuery(c, now());
+    const q = overviewQuery(c, now(), await newestLoggedQuarter(runtime.store));
     const { matrix, broken } = await matrixFor(q);
     const csvLink = `/overzicht.csv?${new URLSearchParams({ van: q.from, tot: q.to, ...(q.status ? { status: q.status } : {}) })}`;
     return render(
@@ -202,7 +218,7 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.get("/overzicht.csv", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
-    const q = overviewQuery(c, now());
+    const q = overviewQuery(c, now(), await newestLoggedQuarter(runtime.store));
     const { matrix } = await matrixFor(q);
     return c.body(matrixCsv(matrix), 200, {
       "Content-Type": "text/csv; charset=utf-8",

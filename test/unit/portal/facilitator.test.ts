@@ -112,6 +112,17 @@ describe("Overzicht leveringen", () => {
     expect(wrong).toContain("JJJJ-Qn");
   });
 
+  it("opens on the four quarters up to the newest delivery when every recent quarter is empty", async () => {
+    f.clock.at = new Date("2026-11-27T10:00:00Z");
+    try {
+      const m = matrixOf(await (await f.get("/overzicht", facilitator)).text());
+      expect(m.quarters).toEqual(["2022-Q4", "2023-Q1", "2023-Q2", "2023-Q3"]);
+      expect(m.rows.get("AB")?.at(-1)).toMatch(/^geleverd/);
+    } finally {
+      f.clock.at = new Date("2023-10-20T10:00:00Z");
+    }
+  });
+
   it("exports the same rows as CSV for Dutch Excel", async () => {
     const res = await f.get(`/overzicht.csv?van=${Q}&tot=${Q}&status=afgewezen`, facilitator);
     expect(res.status).toBe(200);
