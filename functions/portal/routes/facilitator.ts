@@ -227,6 +227,24 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
     });
   });
 
+  /**
+   * On AWS the portal function may not write the drop zone, the curated data or the documents,
+   * nor send mail: these actions belong to the pipeline's functions and are not wired to the
+   * portal yet. Until they are, the page says so instead of failing on a missing permission.
+   */
+  const notOnAws = (c: PortalContext) =>
+    runtime.mode === "aws"
+      ? render(
+          c,
+          "Acties",
+          alert(
+            "warning",
+            "Deze actie werkt in de AWS-omgeving nog niet vanuit het portaal. Maak de landelijke rapportage en verstuur factsheets of herinneringen zolang met de opdrachtregel (VBM_MODE=aws vbm-monitor report of factsheets --send); voor het laden van de bezetting kunt u de beheerder vragen.",
+          ),
+          { status: 501 },
+        )
+      : null;
+
   const actionsPage = async (c: PortalContext, message?: Html, status = 200) => {
     const locations = await runtime.loadLocations();
     const last = defaultRange(now()).to;
@@ -313,6 +331,8 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.post("/acties/herinneringen", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
+    const unavailable = notOnAws(c);
+    if (unavailable) return unavailable;
     const quarter = quarterParam((await c.req.parseBody()).kwartaal);
     if (!quarter) return problem(c, "Schrijf het kwartaal als JJJJ-Qn, bijvoorbeeld 2024-Q1.");
     const outcomes = await sendReminders(
@@ -342,6 +362,8 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.post("/acties/bezetting", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
+    const unavailable = notOnAws(c);
+    if (unavailable) return unavailable;
     const file = (await c.req.parseBody()).bestand;
     if (!(file instanceof File) || file.size === 0) return problem(c, "Kies een bestand met de bezetting.");
     if (file.size > MAX_OCCUPANCY_BYTES)
@@ -379,6 +401,8 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.post("/acties/rapport", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
+    const unavailable = notOnAws(c);
+    if (unavailable) return unavailable;
     const body = await c.req.parseBody();
     const from = quarterParam(body.van);
     const to = quarterParam(body.tot) ?? from;
@@ -412,6 +436,8 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
   app.post("/acties/factsheet", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
+    const unavailable = notOnAws(c);
+    if (unavailable) return unavailable;
     const body = await c.req.parseBody();
     const quarter = quarterParam(body.kwartaal);
     const code = typeof body.locatie === "string" ? body.locatie.trim().toUpperCase() : "";

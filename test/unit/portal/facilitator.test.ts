@@ -257,3 +257,31 @@ describe("Acties", () => {
     expect(outbox()).toHaveLength(before + 1);
   }, 60_000);
 });
+
+describe("actions in the AWS mode", () => {
+  it("say in Dutch that they do not work from the portal yet, instead of failing on a permission", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "vbm-portal-aws-"));
+    try {
+      const g = portalFixture(dir, [{ code: "AB", name: "De Eik", emails: ["a@example.org"] }]);
+      Object.assign(g.runtime, { mode: "aws" });
+      await g.user("netwerk@example.org", "facilitator");
+      const who = await g.signIn("netwerk@example.org");
+      for (const path of ["/acties/herinneringen", "/acties/rapport", "/acties/factsheet"]) {
+        const res = await g.post(path, who, {
+          kwartaal: "2023-Q3",
+          van: "2023-Q3",
+          tot: "2023-Q3",
+          locatie: "AB",
+        });
+        expect(res.status, path).toBe(501);
+        expect(await res.text()).toContain("werkt in de AWS-omgeving nog niet");
+      }
+      expect(await g.runtime.store.list("reports", "")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
