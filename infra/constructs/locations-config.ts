@@ -96,33 +96,39 @@ export class LocationsConfigDeployment extends Construct {
     });
     this.deployment.node.addDependency(policy.policy);
 
-    // The provider function is a singleton at stack level, created by BucketDeployment.
-    for (const c of Stack.of(this).node.findAll()) {
-      const cfn = c as lambda.CfnFunction;
-      if (cfn.cfnResourceType !== "AWS::Lambda::Function" || !c.node.path.includes("CDKBucketDeployment"))
-        continue;
-      Validations.of(cfn).acknowledge(
-        {
-          id: "HIPAA.Security-LambdaConcurrency",
-          reason:
-            "The CDK BucketDeployment provider runs once per deployment, called by CloudFormation; a concurrency reservation would only take executions from the account's unreserved pool.",
-        },
-        {
-          id: "HIPAA.Security-LambdaDLQ",
-          reason:
-            "The CDK BucketDeployment provider is invoked synchronously by CloudFormation, which reports a failure as a failed deployment; there is no asynchronous event to keep.",
-        },
-        {
-          id: "HIPAA.Security-LambdaInsideVPC",
-          reason:
-            "The CDK BucketDeployment provider only copies one object between two S3 buckets under IAM; a VPC would add endpoints without narrowing access.",
-        },
-        {
-          id: "AwsSolutions-L1",
-          reason:
-            "The runtime of the CDK BucketDeployment provider is chosen and tested by aws-cdk-lib together with its AWS CLI layer, not by this project.",
-        },
-      );
-    }
+    acknowledgeBucketDeploymentProvider(Stack.of(this), "one object");
+  }
+}
+
+/**
+ * The cdk-nag acknowledgements of the Lambda function that CDK's BucketDeployment creates (a
+ * singleton per stack): the same reasons wherever a stack deploys files with it.
+ */
+export function acknowledgeBucketDeploymentProvider(stack: Stack, copies: string): void {
+  for (const c of stack.node.findAll()) {
+    const cfn = c as lambda.CfnFunction;
+    if (cfn.cfnResourceType !== "AWS::Lambda::Function" || !c.node.path.includes("CDKBucketDeployment"))
+      continue;
+    Validations.of(cfn).acknowledge(
+      {
+        id: "HIPAA.Security-LambdaConcurrency",
+        reason:
+          "The CDK BucketDeployment provider runs once per deployment, called by CloudFormation; a concurrency reservation would only take executions from the account's unreserved pool.",
+      },
+      {
+        id: "HIPAA.Security-LambdaDLQ",
+        reason:
+          "The CDK BucketDeployment provider is invoked synchronously by CloudFormation, which reports a failure as a failed deployment; there is no asynchronous event to keep.",
+      },
+      {
+        id: "HIPAA.Security-LambdaInsideVPC",
+        reason: `The CDK BucketDeployment provider only copies ${copies} between two S3 buckets under IAM; a VPC would add endpoints without narrowing access.`,
+      },
+      {
+        id: "AwsSolutions-L1",
+        reason:
+          "The runtime of the CDK BucketDeployment provider is chosen and tested by aws-cdk-lib together with its AWS CLI layer, not by this project.",
+      },
+    );
   }
 }

@@ -19,7 +19,6 @@ import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
-import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
@@ -27,6 +26,7 @@ import type { Construct } from "constructs";
 import { ID_COOKIE } from "../../functions/portal/aws.ts";
 import { type InfraConfig, repoRoot } from "../config.ts";
 import { LeastPrivilegePolicy, type Permission } from "../constructs/least-privilege-policy.ts";
+import { acknowledgeBucketDeploymentProvider } from "../constructs/locations-config.ts";
 import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
   bucketArn,
@@ -542,32 +542,6 @@ export class PortalStack extends Stack {
     });
     deployment.node.addDependency(policy.policy);
 
-    for (const c of this.node.findAll()) {
-      const cfn = c as lambda.CfnFunction;
-      if (cfn.cfnResourceType !== "AWS::Lambda::Function" || !c.node.path.includes("CDKBucketDeployment"))
-        continue;
-      Validations.of(cfn).acknowledge(
-        {
-          id: "HIPAA.Security-LambdaConcurrency",
-          reason:
-            "The CDK BucketDeployment provider runs once per deployment, called by CloudFormation; a concurrency reservation would only take executions from the account's unreserved pool.",
-        },
-        {
-          id: "HIPAA.Security-LambdaDLQ",
-          reason:
-            "The CDK BucketDeployment provider is invoked synchronously by CloudFormation, which reports a failure as a failed deployment; there is no asynchronous event to keep.",
-        },
-        {
-          id: "HIPAA.Security-LambdaInsideVPC",
-          reason:
-            "The CDK BucketDeployment provider only copies the portal's static files between two S3 buckets under IAM; a VPC would add endpoints without narrowing access.",
-        },
-        {
-          id: "AwsSolutions-L1",
-          reason:
-            "The runtime of the CDK BucketDeployment provider is chosen and tested by aws-cdk-lib together with its AWS CLI layer, not by this project.",
-        },
-      );
-    }
+    acknowledgeBucketDeploymentProvider(this, "the portal's static files");
   }
 }
