@@ -55,7 +55,7 @@ export async function createAwsRuntime(env: Record<string, string | undefined>):
   const lazyPseudonymiser = (): Pseudonymiser => {
     if (!pseudonymiser) {
       const config = parseEnv(ingestEnv, env);
-      if (!kms) throw new ConfigError("configuration: PSEUDONYM_KEY_ID is not set");
+      if (!kms) throw new ConfigError("configuration: PSEUDONYM_KEY_ID is not set", ["PSEUDONYM_KEY_ID"]);
       pseudonymiser = kms.createKmsPseudonymiser({
         client: new kms.KMSClient({ region }),
         keyId: config.PSEUDONYM_KEY_ID,
@@ -141,16 +141,26 @@ export function cachedLocations(store: ObjectStore): () => Promise<LocationConfi
     if (!obj)
       throw new ConfigError(
         `config/${LOCATIONS_CONFIG} is missing from the config area: deploy the stacks again (the CDK app writes it)`,
+        [],
+        `De lijst van locaties (config/${LOCATIONS_CONFIG}) ontbreekt in de AWS-omgeving. Rol de stacks opnieuw uit (npx cdk deploy --all); die schrijven de lijst.`,
       );
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(obj.body));
     } catch (e) {
-      throw new ConfigError(`config/${LOCATIONS_CONFIG} is not valid JSON: ${(e as Error).message}`);
+      throw new ConfigError(
+        `config/${LOCATIONS_CONFIG} is not valid JSON: ${(e as Error).message}`,
+        [],
+        `De lijst van locaties (config/${LOCATIONS_CONFIG}) in de AWS-omgeving is geen geldige JSON. Rol de stacks opnieuw uit.`,
+      );
     }
     const checked = checkLocationsConfig(json);
     if (!checked.ok)
-      throw new ConfigError(`config/${LOCATIONS_CONFIG} is invalid: ${checked.problems.join("; ")}`);
+      throw new ConfigError(
+        `config/${LOCATIONS_CONFIG} is invalid: ${checked.problems.join("; ")}`,
+        [],
+        `De lijst van locaties (config/${LOCATIONS_CONFIG}) in de AWS-omgeving klopt niet: ${checked.problems.join("; ")}.`,
+      );
     return checked.locations;
   };
   return () => {

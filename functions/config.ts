@@ -65,6 +65,8 @@ export class ConfigError extends Error {
     message: string,
     /** The environment variables that are missing or invalid. */
     readonly variables: readonly string[] = [],
+    /** What a person reads (Dutch), when the problem is not a missing variable. */
+    readonly dutch?: string,
   ) {
     super(message);
   }

@@ -301,6 +301,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
         throw new UserError(`Onbekende opdracht "${command}".\n\n${USAGE}`);
     }
   } catch (e) {
+    if (e instanceof ConfigError && (e.dutch || e.variables.length === 0)) {
+      io.err(
+        `vbm-monitor: ${e.dutch ?? "VBM_MODE=aws werkt met AWS (S3, Athena), maar de instellingen kloppen niet."} Er is niets veranderd.`,
+      );
+      return 2;
+    }
     if (e instanceof ConfigError) {
       io.err(
         `vbm-monitor: VBM_MODE=aws werkt met AWS (S3, Athena), maar deze instellingen ontbreken of kloppen niet: ${[...new Set(e.variables)].join(", ")}. Zet ze (zie de README, onder Deploy) of laat VBM_MODE weg om met de lokale gegevensmap te werken. Er is niets gelezen of veranderd.`,

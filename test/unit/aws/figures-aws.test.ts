@@ -119,4 +119,13 @@ describe("figures in AWS mode", () => {
     expect(c.err()).toMatch(/ontbreken/);
     expect(c.out()).toBe("");
   });
+
+  it("says in Dutch when the locations config is missing from the AWS environment", async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error("no such key"), { name: "NoSuchKey" }));
+    const c = captureIo({ ...storage, ...athenaSettings });
+    expect(await run(["figures", "--quarter", "2024-Q1"], c.io)).toBe(2);
+    expect(c.err()).toContain("De lijst van locaties (config/locations.json) ontbreekt in de AWS-omgeving");
+    expect(c.err()).not.toMatch(/missing|instellingen ontbreken of kloppen niet: \./);
+  });
 });
