@@ -160,7 +160,8 @@ async function assertComplete(dataDir: string, viaFigures = true): Promise<numbe
 
 describe("two deliver processes for one location and quarter", () => {
   it("a large file first, a small one a moment later — the later upload counts", async () => {
-    for (let i = 0; i < 1; i++) {
+    {
+      const i = 0;
       const dataDir = join(root, `pair-${i}`);
       await seed(dataDir, 3);
       const big = file(
