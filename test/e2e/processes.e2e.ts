@@ -4,7 +4,8 @@
  * asynchronously and load the CLI before they are told to go, so no test worker blocks and the
  * timing is about the work, not the start-up. The CLI is bundled once per run with esbuild
  * (dependencies stay external, dynamic imports stay lazy), so a child starts in about half the
- * time tsx needs.
+ * time tsx needs. They run with the browser tests (`npm run test:e2e`, also in .ci/run), which
+ * use one worker at a time, so the default `npm test` stays fast on a busy machine.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,9 +16,9 @@ import { run } from "../../functions/cli/main.ts";
 import { createRuntime } from "../../functions/compose.ts";
 import { generateDeliveryCsv } from "../../functions/demo/bulk.ts";
 import { captureIo, csvBytes, tempDir } from "../helpers.ts";
-import { expectedCurrent, filesUnder, parquetRows, rawLog } from "./integrity-helpers.ts";
+import { expectedCurrent, filesUnder, parquetRows, rawLog } from "../integration/integrity-helpers.ts";
 
-const CHILD_SOURCE = join(import.meta.dirname, "child", "cli-child.ts");
+const CHILD_SOURCE = join(import.meta.dirname, "..", "integration", "child", "cli-child.ts");
 /** Inside node_modules, so the bundle resolves its external packages from the project. */
 const CHILD_DIR = join(
   import.meta.dirname,
