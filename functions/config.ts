@@ -110,4 +110,7 @@ export const portalEnv = z.object({
     .default(50),
   /** KMS HMAC key: the CSRF secret is its MAC of a fixed label, the same in every container. */
   CSRF_KEY_ID: name,
+  /** The pipeline's functions the facilitator's actions invoke. */
+  SEND_FACTSHEETS_FUNCTION: name,
+  NATIONAL_REPORT_FUNCTION: name,
 });

@@ -1,8 +1,16 @@
 import middy from "@middy/core";
+import { z } from "zod";
+import { locationCode, quarterId } from "../../schemas/delivery.ts";
 import { previousQuarter, quarterRange } from "../../schemas/quarter.ts";
 import { documentDeps } from "../cli/documents.ts";
 import type { Runtime } from "../compose.ts";
-import { type FactsheetOutcome, makeFactsheets, makeNationalReport } from "../core/documents.ts";
+import {
+  type FactsheetOutcome,
+  makeFactsheet,
+  makeFactsheets,
+  makeNationalReport,
+  sendReminders,
+} from "../core/documents.ts";
 import { InvalidEventError } from "./events.ts";
 
 function quarterOf(d: Date): string {
@@ -11,26 +19,71 @@ function quarterOf(d: Date): string {
 const QUARTER = /^\d{4}-Q[1-4]$/;
 
 /**
+ * What the send-factsheets function accepts: a scheduled event (the quarter that has just ended),
+ * `{"quarter"}` for every location, `{"quarter","only":"reminders"}` for the reminders alone
+ * (the portal's "Herinneringen sturen"), or `{"quarter","location","resend":true}` for one
+ * location's factsheet, sent again also when it was sent before (the portal's "Factsheet
+ * (opnieuw) sturen").
+ */
+const sendFactsheetsEvent = z.union([
+  z.object({ quarter: quarterId, only: z.literal("reminders") }).strict(),
+  z.object({ quarter: quarterId, location: locationCode, resend: z.literal(true) }).strict(),
+  // A scheduled event carries EventBridge's own fields; a mistyped action must not fall through
+  // to "everything for every location".
+  z
+    .object({
+      quarter: quarterId.optional(),
+      only: z.undefined(),
+      location: z.undefined(),
+      resend: z.undefined(),
+    })
+    .loose(),
+]);
+
+/**
  * Scheduled after each quarter: every location with an accepted delivery gets its factsheet,
  * the others a friendly reminder. Idempotent: what was sent before is not sent again.
  * `{"quarter":"YYYY-Qn"}` picks a quarter; without it, the quarter that has just ended.
  */
 export function createSendFactsheetsHandler(getRuntime: () => Promise<Runtime>) {
-  return middy<unknown, FactsheetOutcome[]>().handler(async (event) => {
-    const requested = (event as { quarter?: unknown } | null)?.quarter;
-    if (requested !== undefined && (typeof requested !== "string" || !QUARTER.test(requested)))
-      throw new InvalidEventError('expected {"quarter": "YYYY-Qn"} or a scheduled event');
+  return middy<unknown, FactsheetOutcome[]>().handler(async (raw) => {
+    const parsed = sendFactsheetsEvent.safeParse(raw ?? {});
+    if (!parsed.success)
+      throw new InvalidEventError(
+        'expected {"quarter": "YYYY-Qn"}, {"quarter", "only": "reminders"}, {"quarter", "location", "resend": true} or a scheduled event',
+      );
+    const event = parsed.data;
     const runtime = await getRuntime();
-    const quarter =
-      (requested as string | undefined) ?? previousQuarter(quarterOf(runtime.ports.clock.now()));
-    const deps = await documentDeps(runtime, true);
-    try {
-      const outcomes = await makeFactsheets(deps, quarter, { send: true });
+    const quarter = event.quarter ?? previousQuarter(quarterOf(runtime.ports.clock.now()));
+    const log = (outcomes: FactsheetOutcome[]) => {
       runtime.ports.logger.info("factsheets done", {
         quarter,
         outcomes: outcomes.map((o) => ({ location: o.location, status: o.status })),
       });
       return outcomes;
+    };
+    const locations = await runtime.loadLocations();
+    if ("only" in event)
+      return log(
+        await sendReminders(
+          {
+            store: runtime.store,
+            clock: runtime.ports.clock,
+            logger: runtime.ports.logger,
+            locations,
+            mailer: await runtime.mailer(),
+            portalUrl: runtime.portalUrl,
+          },
+          quarter,
+        ),
+      );
+    const one = "location" in event ? locations.find((l) => l.code === event.location) : undefined;
+    if ("location" in event && !one)
+      throw new InvalidEventError(`location ${event.location} is not in the locations config`);
+    const deps = await documentDeps(runtime, true);
+    try {
+      if (one) return log([await makeFactsheet(deps, one, quarter, { send: true, resend: true })]);
+      return log(await makeFactsheets(deps, quarter, { send: true }));
     } finally {
       await deps.engine.close();
     }

@@ -5,12 +5,13 @@
  * the Cognito identity, the presigned uploads and the CSRF secret.
  */
 import { GenerateMacCommand, KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { createRuntimeFromEnv } from "../compose.ts";
 import { parseEnv, portalEnv, storageEnv } from "../config.ts";
 import { createPortalApp } from "../portal/app.ts";
-import { createCognitoIdentity, createPresignedUpload } from "../portal/aws.ts";
+import { createCognitoIdentity, createPipelineActions, createPresignedUpload } from "../portal/aws.ts";
 
 /** The label whose MAC is the CSRF secret; changing it invalidates every open form once. */
 export const CSRF_SECRET_LABEL = "vbm-portal-csrf-v1";
@@ -54,6 +55,13 @@ export async function createPortalHandler(env: Record<string, string | undefined
       bucket: DROPZONE_BUCKET,
       dataKeyArn: config.DATA_KEY_ARN,
       maxBytes: Math.round(config.MAX_FILE_MB * 1024 * 1024),
+    }),
+    actions: createPipelineActions({
+      lambda: new LambdaClient({ region }),
+      functions: {
+        sendFactsheets: config.SEND_FACTSHEETS_FUNCTION,
+        nationalReport: config.NATIONAL_REPORT_FUNCTION,
+      },
     }),
     sessionSecret,
     https: true,

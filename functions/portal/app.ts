@@ -4,6 +4,7 @@ import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { defaultReadLimits } from "../core/read/types.ts";
 import { alert, type Html, page } from "./layout.ts";
+import { facilitatorActionRoutes } from "./routes/actions.ts";
 import { facilitatorRoutes } from "./routes/facilitator.ts";
 import { igjRoutes } from "./routes/igj.ts";
 import { locationRoutes } from "./routes/location.ts";
@@ -197,6 +198,7 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
 
   locationRoutes(app, deps);
   facilitatorRoutes(app, deps);
+  facilitatorActionRoutes(app, deps);
   igjRoutes(app, deps);
 
   app.notFound((c) =>

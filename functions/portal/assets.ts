@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 /** Browser entry points: `client/<name>.ts` → `/static/<name>.js`. */
-export const CLIENT_ENTRIES: readonly string[] = ["deliver", "validate-worker"];
+export const CLIENT_ENTRIES: readonly string[] = ["deliver", "occupancy", "validate-worker"];
 
 export async function buildAssets(): Promise<Map<string, { body: Uint8Array; type: string }>> {
   const assets = new Map<string, { body: Uint8Array; type: string }>();

@@ -13,6 +13,7 @@
  */
 
 import { createHash, randomBytes } from "node:crypto";
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
@@ -20,7 +21,14 @@ import { locationCode, quarterId, scope as scopeSchema } from "../../schemas/del
 import type { PortalApp } from "./app.ts";
 import { safeFileName } from "./file-name.ts";
 import { alert } from "./layout.ts";
-import type { IdentityProvider, PortalUser, UploadTarget } from "./types.ts";
+import {
+  type ActionOutcome,
+  type FacilitatorActions,
+  type IdentityProvider,
+  MAX_OCCUPANCY_BYTES,
+  type PortalUser,
+  type UploadTarget,
+} from "./types.ts";
 
 /** The cookie holding the verified ID token (HttpOnly, Secure, host-only). */
 export const ID_COOKIE = "__Host-vbm_id";
@@ -252,34 +260,117 @@ export interface PresignedUploadOptions {
  * own (the route takes it from the verified identity, never from the request).
  */
 export function createPresignedUpload(opts: PresignedUploadOptions): Required<UploadTarget> {
-  const expires = opts.expiresSeconds ?? 300;
   return {
     kind: "presigned-post",
     async presign({ location, quarter, scope, fileName }) {
-      const loc = locationCode.parse(location);
-      const q = quarterId.parse(quarter);
-      const sc = scopeSchema.parse(scope);
-      const prefix = `${loc}/${q}/${sc}/`;
-      const key = `${prefix}${safeFileName(fileName)}`;
-      const sse = {
-        "x-amz-server-side-encryption": "aws:kms",
-        "x-amz-server-side-encryption-aws-kms-key-id": opts.dataKeyArn,
-      };
-      const { url, fields } = await createPresignedPost(opts.client, {
-        Bucket: opts.bucket,
-        Key: key,
-        Expires: expires,
-        Fields: sse,
-        Conditions: [
-          ["starts-with", "$key", prefix],
-          ["content-length-range", 1, opts.maxBytes],
-          { "x-amz-server-side-encryption": sse["x-amz-server-side-encryption"] },
-          {
-            "x-amz-server-side-encryption-aws-kms-key-id": sse["x-amz-server-side-encryption-aws-kms-key-id"],
-          },
-        ],
-      });
-      return { url, fields, key };
+      const prefix = `${locationCode.parse(location)}/${quarterId.parse(quarter)}/${scopeSchema.parse(scope)}/`;
+      return presignInto(opts, prefix, safeFileName(fileName), opts.maxBytes);
     },
+    presignOccupancy: (fileName) => presignOccupancyUpload(opts, fileName),
+  };
+}
+
+/** The presigned POST for the facilitator's occupancy file: `occupancy/<safe name>`, at most 5 MB. */
+export async function presignOccupancyUpload(
+  opts: PresignedUploadOptions,
+  fileName: string,
+): Promise<{ url: string; fields: Record<string, string>; key: string }> {
+  return presignInto(
+    opts,
+    "occupancy/",
+    safeFileName(fileName),
+    Math.min(opts.maxBytes, MAX_OCCUPANCY_BYTES),
+  );
+}
+
+async function presignInto(
+  opts: PresignedUploadOptions,
+  prefix: string,
+  fileName: string,
+  maxBytes: number,
+): Promise<{ url: string; fields: Record<string, string>; key: string }> {
+  const key = `${prefix}${fileName}`;
+  const sse = {
+    "x-amz-server-side-encryption": "aws:kms",
+    "x-amz-server-side-encryption-aws-kms-key-id": opts.dataKeyArn,
+  };
+  const { url, fields } = await createPresignedPost(opts.client, {
+    Bucket: opts.bucket,
+    Key: key,
+    Expires: opts.expiresSeconds ?? 300,
+    Fields: sse,
+    Conditions: [
+      ["starts-with", "$key", prefix],
+      ["content-length-range", 1, maxBytes],
+      { "x-amz-server-side-encryption": sse["x-amz-server-side-encryption"] },
+      {
+        "x-amz-server-side-encryption-aws-kms-key-id": sse["x-amz-server-side-encryption-aws-kms-key-id"],
+      },
+    ],
+  });
+  return { url, fields, key };
+}
+
+export interface PipelineActionsOptions {
+  lambda: Pick<LambdaClient, "send">;
+  /** Function names: `vbm-send-factsheets` and `vbm-national-report`. */
+  functions: { sendFactsheets: string; nationalReport: string };
+  /**
+   * How long the page waits for the reminders (a synchronous call); after that they go on in the
+   * function and the page says so. Below API Gateway's 30 s.
+   */
+  waitMs?: number;
+}
+
+/** The function's own error (FunctionError), with its message when there is one. */
+export class PipelineActionError extends Error {
+  constructor(functionName: string, detail: string, options?: { cause?: unknown }) {
+    super(`${functionName} failed: ${detail}`, options);
+    this.name = "PipelineActionError";
+  }
+}
+
+/**
+ * The facilitator's actions on AWS: the portal function may not write documents or send mail,
+ * so it invokes the pipeline's functions with its own narrow `lambda:InvokeFunction` permission.
+ * Reminders are quick (no queries) and run synchronously, so the page shows who got one; the
+ * national report and a factsheet need Athena and the PDF renderer, which can take longer than
+ * API Gateway waits, so they are started (asynchronous invocation, retried by Lambda) and the
+ * page says where the result appears.
+ */
+export function createPipelineActions(opts: PipelineActionsOptions): FacilitatorActions {
+  const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  const start = async (functionName: string, event: unknown): Promise<{ status: "started" }> => {
+    const res = await opts.lambda.send(
+      new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: payload(event) }),
+    );
+    if (res.StatusCode !== 202)
+      throw new PipelineActionError(functionName, `asynchronous invocation answered ${res.StatusCode}`);
+    return { status: "started" };
+  };
+  return {
+    async reminders(quarter) {
+      const fn = opts.functions.sendFactsheets;
+      let res: InvokeCommandOutput;
+      try {
+        res = await opts.lambda.send(
+          new InvokeCommand({ FunctionName: fn, Payload: payload({ quarter, only: "reminders" }) }),
+          { abortSignal: AbortSignal.timeout(opts.waitMs ?? 20_000) },
+        );
+      } catch (error) {
+        // The call was sent but the answer takes too long: the function goes on by itself.
+        if ((error as Error).name === "AbortError" || (error as Error).name === "TimeoutError")
+          return { status: "started" };
+        throw error;
+      }
+      const text = new TextDecoder().decode(res.Payload ?? new Uint8Array());
+      if (res.FunctionError) throw new PipelineActionError(fn, text || res.FunctionError);
+      const outcomes = JSON.parse(text || "[]") as ActionOutcome[];
+      if (!Array.isArray(outcomes)) throw new PipelineActionError(fn, "unexpected answer");
+      return { status: "done", value: outcomes };
+    },
+    nationalReport: (from, to) => start(opts.functions.nationalReport, { from, to }),
+    resendFactsheet: (location, quarter) =>
+      start(opts.functions.sendFactsheets, { quarter, location, resend: true }),
   };
 }

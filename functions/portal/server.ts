@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Runtime } from "../compose.ts";
 import type { ReadLimits } from "../core/read/types.ts";
+import { createLocalActions } from "./actions.ts";
 import { createPortalApp } from "./app.ts";
 import { buildAssets } from "./assets.ts";
 import { createPasswordIdentity } from "./session.ts";
@@ -38,6 +39,7 @@ export async function startPortal(opts: {
     runtime: opts.runtime,
     identity: createPasswordIdentity(opts.runtime.store, secret, now),
     upload: { kind: "direct" },
+    actions: createLocalActions(opts.runtime),
     sessionSecret: secret,
     https: false,
     assets: await buildAssets(),

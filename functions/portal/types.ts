@@ -7,6 +7,35 @@
 import type { Runtime } from "../compose.ts";
 import type { ReadLimits } from "../core/read/types.ts";
 
+/** What a reminder or factsheet action did for one location (as functions/core/documents.ts reports it). */
+export interface ActionOutcome {
+  location: string;
+  quarter: string;
+  status: string;
+}
+
+/**
+ * The result of a facilitator action: done (with what it did), or started elsewhere and
+ * finishing on its own (on AWS the pipeline's functions do the work; the page says where the
+ * result will appear).
+ */
+export type ActionResult<T> = { status: "done"; value: T } | { status: "started" };
+
+/**
+ * The facilitator's actions that write documents or send mail. Locally they run the core in this
+ * process (`functions/portal/actions.ts`); on AWS the portal function may not write curated
+ * data or documents, nor send mail, so it invokes the pipeline's functions
+ * (`createPipelineActions` in functions/portal/aws.ts).
+ */
+export interface FacilitatorActions {
+  /** Reminders to every location without an accepted delivery for the quarter. */
+  reminders(quarter: string): Promise<ActionResult<ActionOutcome[]>>;
+  /** The national report for a range; `done` gives its key in the reports area. */
+  nationalReport(from: string, to: string): Promise<ActionResult<{ key: string }>>;
+  /** Makes a location's factsheet again and sends it, also when it was sent before. */
+  resendFactsheet(location: string, quarter: string): Promise<ActionResult<ActionOutcome>>;
+}
+
 export type Role = "location" | "facilitator" | "igj";
 
 export interface PortalUser {
@@ -48,12 +77,26 @@ export interface UploadTarget {
     fields: Record<string, string>;
     key: string;
   }>;
+  /**
+   * AWS: a presigned POST for the facilitator's occupancy file, pinned to `occupancy/`, at most
+   * `MAX_OCCUPANCY_BYTES` and SSE-KMS with the data key.
+   */
+  presignOccupancy?(fileName: string): Promise<{
+    url: string;
+    fields: Record<string, string>;
+    key: string;
+  }>;
 }
+
+/** The largest occupancy file (a few hundred lines in practice). */
+export const MAX_OCCUPANCY_BYTES = 5 * 1024 * 1024;
 
 export interface PortalDeps {
   runtime: Runtime;
   identity: IdentityProvider;
   upload: UploadTarget;
+  /** The facilitator's actions: in this process (local) or by the pipeline's functions (AWS). */
+  actions: FacilitatorActions;
   /** Secret for signing session and CSRF cookies (local mode). */
   sessionSecret: string;
   /** Whether the portal is served over HTTPS (cookies get `Secure`, responses HSTS). */

@@ -31,6 +31,7 @@ import { PipelineFunction } from "../constructs/pipeline-function.ts";
 import {
   bucketArn,
   bucketName,
+  CURATED_PREFIXES,
   DATABASES,
   DROPZONE_UPLOAD_PATTERN,
   FUNCTIONS,
@@ -41,12 +42,7 @@ import {
   roleArn,
   WORKGROUPS,
 } from "../naming.ts";
-import {
-  dataKeyThroughS3,
-  facilitatorQueryPermissions,
-  readCuratedTables,
-  readLocationsConfig,
-} from "../permissions.ts";
+import { dataKeyThroughS3, readLocationsConfig } from "../permissions.ts";
 
 export interface PortalStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -366,13 +362,43 @@ export class PortalStack extends Stack {
       useCognitoProvidedValues: true,
     }).addResourceDependency(domain.node.defaultChild as cognito.CfnUserPoolDomain);
 
+    // The portal reads the delivery and occupancy logs (status, matrix, verdicts), receipts and
+    // documents; it never reads the measures, runs no query, writes no curated data or document
+    // and sends no mail: those actions go to the pipeline's functions.
+    const functionArn = (name: string) =>
+      `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${name}`;
     const permissions: Permission[] = [
-      ...facilitatorQueryPermissions(),
-      ...readCuratedTables(),
       {
         sid: "LocateBuckets",
         actions: ["s3:GetBucketLocation"],
-        resources: [bucketArn("curated"), bucketArn("athena-results"), bucketArn("reports")],
+        resources: [bucketArn("curated"), bucketArn("reports")],
+      },
+      {
+        sid: "ListDeliveryAndOccupancyLogs",
+        actions: ["s3:ListBucket"],
+        resources: [bucketArn("curated")],
+        conditions: {
+          StringLike: {
+            "s3:prefix": [`${CURATED_PREFIXES.deliveryLog}*`, `${CURATED_PREFIXES.occupancyLog}*`],
+          },
+        },
+      },
+      {
+        sid: "ReadDeliveryAndOccupancyLogs",
+        actions: ["s3:GetObject"],
+        resources: [
+          objectsArn("curated", CURATED_PREFIXES.deliveryLog),
+          objectsArn("curated", CURATED_PREFIXES.occupancyLog),
+        ],
+        wildcardReason:
+          "one log line per location, quarter and attempt (delivery log) or per occupancy load: the delivery status, the matrix and the verdicts after an upload",
+      },
+      {
+        sid: "ReadOccupancyReports",
+        actions: ["s3:GetObject"],
+        resources: [objectsArn("quarantine", "_occupancy/")],
+        wildcardReason:
+          "the validation report of each occupancy load, one per attempt id, shown to the facilitator who loaded it",
       },
       {
         sid: "ListReceiptsAndDocuments",
@@ -392,6 +418,11 @@ export class PortalStack extends Stack {
         wildcardReason:
           "a location sees its receipts and factsheets, the facilitator all of them: one object per location, quarter and attempt below these prefixes (the routes check the role and location)",
       },
+      {
+        sid: "StartFacilitatorActions",
+        actions: ["lambda:InvokeFunction"],
+        resources: [functionArn(FUNCTIONS.sendFactsheets), functionArn(FUNCTIONS.nationalReport)],
+      },
       readLocationsConfig(),
       {
         // The browser's presigned POST is authorised as the role that signed it: this one. Each
@@ -399,9 +430,12 @@ export class PortalStack extends Stack {
         // SSE-KMS with the data key; this statement keeps even the signer to that key shape.
         sid: "SignUploadsIntoTheDropZone",
         actions: ["s3:PutObject"],
-        resources: [objectsArn("dropzone", DROPZONE_UPLOAD_PATTERN.slice(0, -1))],
+        resources: [
+          objectsArn("dropzone", DROPZONE_UPLOAD_PATTERN.slice(0, -1)),
+          objectsArn("dropzone", "occupancy/"),
+        ],
         wildcardReason:
-          "the presigned POST a location's browser uses is signed with this role: any drop-zone key of the form <LOC>/<YYYY-Qn>/<scope>/<file>, the form's own policy pins the signed-in location's prefix",
+          "the presigned POST a browser uses is signed with this role: any drop-zone key of the form <LOC>/<YYYY-Qn>/<scope>/<file> (a location; the form's own policy pins the signed-in location's prefix) or occupancy/<file> (the facilitator)",
       },
       // Reading receipts and documents, and the presigned uploads' SSE-KMS (GenerateDataKey).
       dataKeyThroughS3(dataKey),
@@ -432,16 +466,17 @@ export class PortalStack extends Stack {
         DATA_KEY_ARN: dataKey.keyArn,
         MAX_FILE_MB: String(config.maxFileMb),
         CSRF_KEY_ID: csrfKey.keyArn,
+        SEND_FACTSHEETS_FUNCTION: FUNCTIONS.sendFactsheets,
+        NATIONAL_REPORT_FUNCTION: FUNCTIONS.nationalReport,
       },
       // API Gateway waits at most 30 s.
       memorySize: 1024,
       timeout: Duration.seconds(29),
       logRetention,
-      // The facilitator's pages build the matrix, the national report (SQL, PDF fonts) and load
-      // occupancy (the ingest writes Parquet) through the core; the synth test checks the
-      // bundle against these files.
-      runtimeFiles: ["parquet", "sql", "pdf"],
-      unusedParts: ["mail"],
+      // The pages read logs, receipts and documents; the synth test checks the bundle against
+      // the runtime files its code reads.
+      runtimeFiles: ["parquet"],
+      unusedParts: ["mail", "query"],
       dataKey,
       retainLogs,
       retryAttempts: 0,

@@ -6,6 +6,7 @@ import type { Runtime } from "../../functions/compose.ts";
 import { portalEnv } from "../../functions/config.ts";
 import { createPortalApp } from "../../functions/portal/app.ts";
 import { ID_COOKIE } from "../../functions/portal/aws.ts";
+import type { FacilitatorActions } from "../../functions/portal/types.ts";
 import { VIEWER_REQUEST_CODE } from "../../infra/stacks/portal-stack.ts";
 import {
   type Assembly,
@@ -132,6 +133,7 @@ describe("portal stack: CloudFront", () => {
       runtime: {} as Runtime,
       identity: { kind: "cognito", identify: async () => null, signInUrl: () => "/auth/login" },
       upload: { kind: "presigned-post" },
+      actions: {} as FacilitatorActions,
       sessionSecret: "test",
       https: true,
     });
@@ -279,12 +281,12 @@ describe("portal stack: the portal function", () => {
     expect(props(fn).Timeout).toBeLessThanOrEqual(29);
   });
 
-  it("may sign uploads into the drop zone's <LOC>/<YYYY-Qn>/ keys only, and writes nowhere else", () => {
+  it("may sign uploads into the drop zone's <LOC>/<YYYY-Qn>/ and occupancy/ keys only, and writes nowhere else", () => {
     const statements = statementsForFunction(portal, fnName);
     const actions = actionsOn(statements);
     expect(actions.get("s3:PutObject")).toEqual([
-      "arn:<AWS::Partition>:s3:::vbm-athena-results-<AWS::AccountId>-<AWS::Region>/facilitator/*",
       `arn:<AWS::Partition>:s3:::${flatBucketName("dropzone")}/??/????-Q?/*`,
+      `arn:<AWS::Partition>:s3:::${flatBucketName("dropzone")}/occupancy/*`,
     ]);
     for (const a of ["s3:DeleteObject", "s3:PutObjectAcl"]) expect(actions.has(a), a).toBe(false);
     // The presigned upload's SSE-KMS: the data key through S3 only.
@@ -295,11 +297,25 @@ describe("portal stack: the portal function", () => {
     const mac = statements.filter((s) => asList(s.Action).includes("kms:GenerateMac"));
     expect(mac).toHaveLength(1);
     expect(flat(asList(mac[0]?.Resource)[0])).toMatch(/^<CsrfKey.*\.Arn>$/);
-    // Reads receipts and documents, never the quarantine or the aggregates bucket directly.
+    // Reads receipts, documents and the delivery and occupancy logs; of the quarantine only the
+    // occupancy reports; never the measures, the aggregates bucket or Athena.
+    expect(actions.get("s3:GetObject")?.filter((r) => r.includes("vbm-quarantine"))).toEqual([
+      `arn:<AWS::Partition>:s3:::${flatBucketName("quarantine")}/_occupancy/*`,
+    ]);
     const all = JSON.stringify(statements.map((s) => asList(s.Resource).map(flat)));
     expect(all).toContain("/receipts/*");
-    expect(all).not.toContain("vbm-quarantine");
+    expect(all).toContain("/delivery-log/*");
+    expect(all).not.toContain("/measures/");
     expect(all).not.toContain("vbm-aggregates");
+    expect([...actions.keys()].filter((a) => a.startsWith("athena:") || a.startsWith("glue:"))).toEqual([]);
+  });
+
+  it("starts the facilitator's actions by invoking exactly the two document functions", () => {
+    const actions = actionsOn(statementsForFunction(portal, fnName));
+    expect(actions.get("lambda:InvokeFunction")).toEqual([
+      "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:vbm-national-report",
+      "arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:vbm-send-factsheets",
+    ]);
   });
 
   it("keeps the CSRF key's MAC to the portal's role", () => {

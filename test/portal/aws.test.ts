@@ -1,4 +1,5 @@
 import { createSign, generateKeyPairSync } from "node:crypto";
+import type { InvokeCommand } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { Hono } from "hono";
@@ -6,9 +7,11 @@ import { describe, expect, it } from "vitest";
 import type { PortalEnv } from "../../functions/portal/app.ts";
 import {
   createCognitoIdentity,
+  createPipelineActions,
   createPresignedUpload,
   ID_COOKIE,
   LOGIN_COOKIE,
+  PipelineActionError,
   userFromClaims,
 } from "../../functions/portal/aws.ts";
 
@@ -82,6 +85,92 @@ describe("presigned upload", () => {
     // A file name is made safe (the same rule as the direct upload), never a way out of the prefix.
     expect((await upload.presign({ ...base, fileName: ".." })).key).toBe("AB/2026-Q3/all/bestand.csv");
     expect((await upload.presign({ ...base, fileName: "../../CD/x.csv" })).key).toBe("AB/2026-Q3/all/x.csv");
+  });
+});
+
+describe("presigned occupancy upload (the facilitator)", () => {
+  const upload = createPresignedUpload({
+    client,
+    bucket: "vbm-dropzone-111122223333-eu-west-1",
+    dataKeyArn: DATA_KEY,
+    maxBytes: 50 * 1024 * 1024,
+  });
+
+  it("pins occupancy/, at most 5 MB and SSE-KMS with the data key", async () => {
+    const post = await upload.presignOccupancy("../AB/2026-Q3/all/bezetting 2026.csv");
+    expect(post.key).toBe("occupancy/bezetting 2026.csv");
+    expect(post.fields.key).toBe(post.key);
+    const policy = policyOf(post.fields);
+    const keyConditions = policy.conditions.filter((c) => JSON.stringify(c).includes("$key"));
+    expect(keyConditions).toEqual([["starts-with", "$key", "occupancy/"]]);
+    expect(policy.conditions).toContainEqual(["content-length-range", 1, 5 * 1024 * 1024]);
+    expect(policy.conditions).toContainEqual({ "x-amz-server-side-encryption": "aws:kms" });
+    expect(policy.conditions).toContainEqual({ "x-amz-server-side-encryption-aws-kms-key-id": DATA_KEY });
+  });
+});
+
+describe("facilitator actions through the pipeline's functions", () => {
+  /** A Lambda client that records each invocation and answers as `answer` says. */
+  function lambdaFake(answer: (input: InvokeCommand["input"], signal?: AbortSignal) => Promise<unknown>) {
+    const calls: { input: InvokeCommand["input"]; payload: unknown }[] = [];
+    const send = async (command: InvokeCommand, options?: { abortSignal?: AbortSignal }) => {
+      const input = command.input;
+      calls.push({ input, payload: JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)) });
+      return answer(input, options?.abortSignal);
+    };
+    return { calls, lambda: { send } as never };
+  }
+  const functions = { sendFactsheets: "vbm-send-factsheets", nationalReport: "vbm-national-report" };
+  const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
+  it("runs the reminders synchronously and returns who got one", async () => {
+    const outcomes = [{ location: "CD", quarter: "2026-Q3", status: "reminded", pdfKey: null }];
+    const fake = lambdaFake(async () => ({ StatusCode: 200, Payload: json(outcomes) }));
+    const actions = createPipelineActions({ lambda: fake.lambda, functions });
+    expect(await actions.reminders("2026-Q3")).toEqual({ status: "done", value: outcomes });
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]?.input.FunctionName).toBe("vbm-send-factsheets");
+    expect(fake.calls[0]?.input.InvocationType).toBeUndefined(); // RequestResponse
+    expect(fake.calls[0]?.payload).toEqual({ quarter: "2026-Q3", only: "reminders" });
+  });
+
+  it("says the reminders go on by themselves when the function takes longer than the page waits", async () => {
+    const fake = lambdaFake(
+      (_input, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener("abort", () =>
+            reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+          ),
+        ),
+    );
+    const actions = createPipelineActions({ lambda: fake.lambda, functions, waitMs: 30 });
+    expect(await actions.reminders("2026-Q3")).toEqual({ status: "started" });
+  });
+
+  it("reports the function's own error instead of pretending it worked", async () => {
+    const fake = lambdaFake(async () => ({
+      StatusCode: 200,
+      FunctionError: "Unhandled",
+      Payload: json({ errorMessage: "no mailer configured" }),
+    }));
+    const actions = createPipelineActions({ lambda: fake.lambda, functions });
+    await expect(actions.reminders("2026-Q3")).rejects.toThrow(PipelineActionError);
+    await expect(actions.reminders("2026-Q3")).rejects.toThrow(/no mailer configured/);
+  });
+
+  it("starts the national report and a factsheet asynchronously", async () => {
+    const fake = lambdaFake(async () => ({ StatusCode: 202 }));
+    const actions = createPipelineActions({ lambda: fake.lambda, functions });
+    expect(await actions.nationalReport("2026-Q1", "2026-Q3")).toEqual({ status: "started" });
+    expect(await actions.resendFactsheet("AB", "2026-Q3")).toEqual({ status: "started" });
+    expect(fake.calls.map((c) => [c.input.FunctionName, c.input.InvocationType, c.payload])).toEqual([
+      ["vbm-national-report", "Event", { from: "2026-Q1", to: "2026-Q3" }],
+      ["vbm-send-factsheets", "Event", { quarter: "2026-Q3", location: "AB", resend: true }],
+    ]);
+    const refused = lambdaFake(async () => ({ StatusCode: 403 }));
+    await expect(
+      createPipelineActions({ lambda: refused.lambda, functions }).nationalReport("2026-Q1", "2026-Q1"),
+    ).rejects.toThrow(PipelineActionError);
   });
 });
 

@@ -20,6 +20,8 @@ const env = {
   PORTAL_URL: "https://d111111abcdef8.cloudfront.net",
   DATA_KEY_ARN: "arn:aws:kms:eu-west-1:111122223333:key/abc",
   CSRF_KEY_ID: "arn:aws:kms:eu-west-1:111122223333:key/csrf",
+  SEND_FACTSHEETS_FUNCTION: "vbm-send-factsheets",
+  NATIONAL_REPORT_FUNCTION: "vbm-national-report",
 };
 
 /** An API Gateway HTTP API (payload 2.0) event, as CloudFront → gateway delivers it. */

@@ -16,35 +16,16 @@
 import type { Scope } from "../../../schemas/delivery.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
 import { safeFileName } from "../file-name.ts";
+import {
+  alertBox,
+  el,
+  POLL_MAX,
+  POLL_MS,
+  progressBlock,
+  sendToDropZone,
+  type UploadPolicy,
+} from "./common.ts";
 import type { ValidateRequest, WorkerReply } from "./messages.ts";
-
-const POLL_MS = 2000;
-const POLL_MAX = 90;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: { className?: string; text?: string } = {},
-  ...children: Node[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.className) node.className = props.className;
-  if (props.text !== undefined) node.textContent = props.text;
-  node.append(...children);
-  return node;
-}
-
-function alertBox(kind: "error" | "info" | "ok" | "warning", ...content: Node[]): HTMLElement {
-  const box = el("div", { className: `utrecht-alert utrecht-alert--${kind}` });
-  box.setAttribute("role", kind === "error" ? "alert" : "status");
-  box.append(
-    el(
-      "div",
-      { className: "utrecht-alert__message" },
-      el("p", { className: "utrecht-paragraph" }, ...content),
-    ),
-  );
-  return box;
-}
 
 function table(label: string, headers: string[], rows: string[][], numeric: number[] = []): HTMLElement {
   const head = el(
@@ -161,17 +142,6 @@ function renderReport(target: HTMLElement, report: ValidationReport): void {
     );
   }
   target.replaceChildren(...parts);
-}
-
-function progressBlock(label: string, percent: number | null): HTMLElement {
-  const id = "controle-voortgang";
-  const bar = el("progress");
-  bar.id = id;
-  bar.max = 100;
-  if (percent !== null) bar.value = percent;
-  const text = el("label", { text: label });
-  text.htmlFor = id;
-  return el("div", { className: "portal-progress" }, text, bar);
 }
 
 function start(): void {
@@ -329,18 +299,9 @@ async function uploadPresigned(
     credentials: "same-origin",
   });
   if (!policyResponse.ok) throw new Error("policy");
-  const policy = (await policyResponse.json()) as {
-    url: string;
-    fields: Record<string, string>;
-    key: string;
-    since: string;
-  };
-  const body = new FormData();
-  for (const [k, v] of Object.entries(policy.fields)) body.append(k, v);
-  body.append("file", file, safeFileName(file.name)); // the file must be the last field
+  const policy = (await policyResponse.json()) as UploadPolicy;
   output.replaceChildren(progressBlock("Bestand versturen…", null));
-  const upload = await fetch(policy.url, { method: "POST", body });
-  if (!upload.ok) throw new Error("upload");
+  await sendToDropZone(policy, file);
   output.replaceChildren(progressBlock("Verstuurd. De server controleert het bestand nog een keer…", null));
   const verdictQuery = new URLSearchParams({ key: policy.key, sinds: policy.since });
   for (let i = 0; i < POLL_MAX; i++) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../../../functions/compose.ts";
+import { createLocalActions } from "../../../functions/portal/actions.ts";
 import { createPortalApp } from "../../../functions/portal/app.ts";
 import { createPasswordIdentity, createSignInLimiter } from "../../../functions/portal/session.ts";
 import { addUser, checkPassword, readUsers } from "../../../functions/portal/users.ts";
@@ -24,6 +25,7 @@ async function setup() {
     runtime,
     identity: createPasswordIdentity(runtime.store, SECRET, () => clock),
     upload: { kind: "direct" },
+    actions: createLocalActions(runtime),
     sessionSecret: SECRET,
     https: false,
     now: () => clock,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveSnapshot } from "../../../functions/core/current.ts";
+import type { FacilitatorActions } from "../../../functions/portal/types.ts";
 import { csvBytes, tempDir } from "../../helpers.ts";
 import { matrixOf, portalFixture } from "./portal-helpers.ts";
 
@@ -212,22 +213,34 @@ describe("Acties", () => {
       headers: { cookie: facilitator.cookie },
       body: form,
     });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain("Bezetting ingelezen: 3 regels");
+    // Post, then redirect to the verdict of this load.
+    expect(res.status).toBe(303);
+    const verdictPath = res.headers.get("location") as string;
+    expect(verdictPath).toMatch(/^\/acties\/bezetting\/[0-9a-f]{20}$/);
+    const verdict = await f.get(verdictPath, facilitator);
+    expect(verdict.status).toBe(200);
+    const text = await verdict.text();
+    expect(text).toContain("Geaccepteerd");
+    expect(text).toContain("Bezetting ingelezen uit bezetting q3.csv: 3 regels");
     expect((await resolveSnapshot(f.runtime.store)).occupancy).toHaveLength(1);
 
     const bad = new FormData();
     bad.set("_csrf", facilitator.csrf);
     bad.set("bestand", new File(["Locatie;Maand;Gemiddelde bezetting\nZZ;2023-13;x\n"], "fout.csv"));
-    const refused = await (
-      await f.app.request("/acties/bezetting", {
-        method: "POST",
-        headers: { cookie: facilitator.cookie },
-        body: bad,
-      })
-    ).text();
-    expect(refused).toContain("Afgewezen");
+    const refused = await f.app.request("/acties/bezetting", {
+      method: "POST",
+      headers: { cookie: facilitator.cookie },
+      body: bad,
+    });
+    expect(refused.status).toBe(303);
+    const refusedPage = await (await f.get(refused.headers.get("location") as string, facilitator)).text();
+    expect(refusedPage).toContain("Afgewezen");
+    // The findings name the row and column of the facilitator's own file.
+    expect(refusedPage).toMatch(/Rij 2, kolom Maand/);
     expect((await resolveSnapshot(f.runtime.store)).occupancy).toHaveLength(1);
+    // Unknown or malformed attempt ids are simply not found.
+    expect((await f.get("/acties/bezetting/0123456789abcdef0123", facilitator)).status).toBe(404);
+    expect((await f.get("/acties/bezetting/..%2F..%2Fx", facilitator)).status).toBe(404);
   });
 
   it("makes the national report and sends it as a PDF download", async () => {
@@ -259,27 +272,122 @@ describe("Acties", () => {
 });
 
 describe("actions in the AWS mode", () => {
-  it("say in Dutch that they do not work from the portal yet, instead of failing on a permission", async () => {
+  it("start the pipeline's functions, upload occupancy straight to the drop zone, and say where results appear", async () => {
     const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = mkdtempSync(join(tmpdir(), "vbm-portal-aws-"));
     try {
-      const g = portalFixture(dir, [{ code: "AB", name: "De Eik", emails: ["a@example.org"] }]);
+      const calls: unknown[][] = [];
+      const actions: FacilitatorActions = {
+        reminders: async (quarter) => {
+          calls.push(["reminders", quarter]);
+          return { status: "done", value: [{ location: "AB", quarter, status: "reminded" }] };
+        },
+        nationalReport: async (from, to) => {
+          calls.push(["nationalReport", from, to]);
+          return { status: "started" };
+        },
+        resendFactsheet: async (location, quarter) => {
+          calls.push(["resendFactsheet", location, quarter]);
+          return { status: "started" };
+        },
+      };
+      const g = portalFixture(
+        dir,
+        [
+          { code: "AB", name: "De Eik", emails: ["a@example.org"] },
+          { code: "CD", name: "De Linde", emails: ["c@example.org"] },
+        ],
+        () => ({
+          actions,
+          upload: {
+            kind: "presigned-post",
+            presign: async () => {
+              throw new Error("not used");
+            },
+            presignOccupancy: async (fileName) => ({
+              url: "https://vbm-dropzone.s3.eu-west-1.amazonaws.com/",
+              fields: { key: `occupancy/${fileName}` },
+              key: `occupancy/${fileName}`,
+            }),
+          },
+        }),
+      );
       Object.assign(g.runtime, { mode: "aws" });
       await g.user("netwerk@example.org", "facilitator");
+      await g.user("ab@example.org", "location", "AB");
       const who = await g.signIn("netwerk@example.org");
-      for (const path of ["/acties/herinneringen", "/acties/rapport", "/acties/factsheet"]) {
-        const res = await g.post(path, who, {
-          kwartaal: "2023-Q3",
-          van: "2023-Q3",
-          tot: "2023-Q3",
-          locatie: "AB",
-        });
-        expect(res.status, path).toBe(501);
-        expect(await res.text()).toContain("werkt in de AWS-omgeving nog niet");
-      }
-      expect(await g.runtime.store.list("reports", "")).toEqual([]);
+      const ab = await g.signIn("ab@example.org");
+      await g.deliver("AB", "2023-Q3", "all", "ab.csv", csvBytes([row("AB0001", 1, "3")]));
+
+      const reminders = await g.post("/acties/herinneringen", who, { kwartaal: "2023-Q3" });
+      expect(reminders.status).toBe(200);
+      expect(await reminders.text()).toContain("AB: herinnering verstuurd");
+
+      const report = await g.post("/acties/rapport", who, { van: "2023-Q3", tot: "2023-Q3" });
+      expect(report.status).toBe(202);
+      expect(await report.text()).toContain("wordt gemaakt");
+
+      const factsheet = await g.post("/acties/factsheet", who, { locatie: "AB", kwartaal: "2023-Q3" });
+      expect(factsheet.status).toBe(200);
+      expect(await factsheet.text()).toContain("wordt gemaakt en binnen een paar minuten verstuurd");
+      // CD has no accepted delivery: refused before anything starts.
+      expect((await g.post("/acties/factsheet", who, { locatie: "CD", kwartaal: "2023-Q3" })).status).toBe(
+        409,
+      );
+      expect(calls).toEqual([
+        ["reminders", "2023-Q3"],
+        ["nationalReport", "2023-Q3", "2023-Q3"],
+        ["resendFactsheet", "AB", "2023-Q3"],
+      ]);
+
+      // Occupancy: the page's form goes through the browser script, the server never takes the file.
+      const page = await (await g.get("/acties", who)).text();
+      expect(page).toContain('data-upload="presigned-post"');
+      expect(page).toContain('src="/static/occupancy.js"');
+      const form = new FormData();
+      form.set("_csrf", who.csrf);
+      form.set("bestand", new File(["Locatie;Maand;Gemiddelde bezetting\nAB;2023-07;10\n"], "b.csv"));
+      const direct = await g.app.request("/acties/bezetting", {
+        method: "POST",
+        headers: { cookie: who.cookie },
+        body: form,
+      });
+      expect(direct.status).toBe(400);
+      expect(await direct.text()).toContain("JavaScript");
+      expect((await resolveSnapshot(g.runtime.store)).occupancy).toHaveLength(0);
+
+      const policy = (await (
+        await g.get("/api/bezetting/upload-policy?bestand=bezetting%202023.csv", who)
+      ).json()) as {
+        key: string;
+        since: string;
+      };
+      expect(policy.key).toBe("occupancy/bezetting 2023.csv");
+      const verdictUrl = `/api/bezetting/oordeel?${new URLSearchParams({ key: policy.key, sinds: policy.since })}`;
+      expect(await (await g.get(verdictUrl, who)).json()).toEqual({ status: "pending" });
+      // The ingest processes the upload (here: the local ingest on the same key).
+      const { deliverFile } = await import("../../../functions/cli/actions.ts");
+      const loaded = await deliverFile(g.runtime, {
+        key: policy.key,
+        load: async () => new TextEncoder().encode("Locatie;Maand;Gemiddelde bezetting\nAB;2023-07;10\n"),
+      });
+      const verdict = (await (await g.get(verdictUrl, who)).json()) as { status: string; attempt: string };
+      expect(verdict).toEqual({ status: "accepted", attempt: loaded.entry.attempt_id });
+      expect(await (await g.get(`/acties/bezetting/${verdict.attempt}`, who)).text()).toContain(
+        "Bezetting ingelezen uit bezetting 2023.csv: 1 regel.",
+      );
+
+      // None of this is for a location.
+      for (const path of [
+        "/api/bezetting/upload-policy?bestand=x.csv",
+        verdictUrl,
+        `/acties/bezetting/${verdict.attempt}`,
+      ])
+        expect((await g.get(path, ab)).status, path).toBe(403);
+      expect((await g.post("/acties/rapport", ab, { van: "2023-Q3", tot: "2023-Q3" })).status).toBe(403);
+      expect(calls).toHaveLength(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

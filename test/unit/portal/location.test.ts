@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverFile } from "../../../functions/cli/actions.ts";
 import { createRuntime, type Runtime } from "../../../functions/compose.ts";
 import { documentKeys } from "../../../functions/core/documents.ts";
+import { createLocalActions } from "../../../functions/portal/actions.ts";
 import { createPortalApp, type PortalApp } from "../../../functions/portal/app.ts";
 import { buildAssets } from "../../../functions/portal/assets.ts";
 import type { ValidateRequest, WorkerReply } from "../../../functions/portal/client/messages.ts";
@@ -84,6 +85,7 @@ beforeAll(async () => {
     runtime,
     identity: createPasswordIdentity(runtime.store, SECRET, now),
     upload: { kind: "direct" },
+    actions: createLocalActions(runtime),
     sessionSecret: SECRET,
     https: false,
     now,
@@ -265,6 +267,7 @@ describe("location pages: upload straight to S3 (presigned POST)", () => {
     const presigned = createPortalApp({
       runtime,
       identity: createPasswordIdentity(runtime.store, SECRET, now),
+      actions: createLocalActions(runtime),
       upload: {
         kind: "presigned-post",
         presign: async (input) => {

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deliverFile } from "../../../functions/cli/actions.ts";
-import { createRuntime } from "../../../functions/compose.ts";
+import { createRuntime, type Runtime } from "../../../functions/compose.ts";
+import { createLocalActions } from "../../../functions/portal/actions.ts";
 import { createPortalApp } from "../../../functions/portal/app.ts";
 import { createPasswordIdentity } from "../../../functions/portal/session.ts";
-import type { PortalUser } from "../../../functions/portal/types.ts";
+import type { PortalDeps, PortalUser } from "../../../functions/portal/types.ts";
 import { addUser } from "../../../functions/portal/users.ts";
 import { deliveryKey } from "../../../schemas/delivery.ts";
 
@@ -14,6 +15,8 @@ export const PASSWORD = "een-lang-wachtwoord";
 export function portalFixture(
   dataDir: string,
   locations: { code: string; name: string; emails: string[] }[],
+  /** Replaces parts of the composition, e.g. the AWS-side actions and uploads. */
+  overrides: (runtime: Runtime) => Partial<PortalDeps> = () => ({}),
 ) {
   mkdirSync(join(dataDir, "config"), { recursive: true });
   writeFileSync(join(dataDir, "config", "locations.json"), JSON.stringify(locations));
@@ -24,9 +27,11 @@ export function portalFixture(
     runtime,
     identity: createPasswordIdentity(runtime.store, "test-secret", now),
     upload: { kind: "direct" },
+    actions: createLocalActions(runtime),
     sessionSecret: "test-secret",
     https: false,
     now,
+    ...overrides(runtime),
   });
 
   const deliver = (
