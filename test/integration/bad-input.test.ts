@@ -169,6 +169,24 @@ describe("odd but valid CSV", () => {
     expect(v.report.findings[0]).toMatchObject({ code: "unknown-type", row: 3, value: "31" });
   });
 
+  it("reads a CRLF export with LF rows appended", async () => {
+    const appended = [row({ 2: "15:00", 4: "15:10" }), row({ 2: "16:00", 4: "16:10", 6: "31" })];
+    const text = csvText([row()]) + appended.map((r) => `${r.join(";")}\n`).join("");
+    const v = await validateDelivery(enc(text), ctx);
+    expect(v.report.findings).toEqual([
+      expect.objectContaining({ code: "unknown-type", row: 4, value: "31" }),
+    ]);
+  });
+
+  it("honours Excel's sep=; line and keeps Excel's row numbers (the hint line is hidden there)", async () => {
+    const text = `\ufeffsep=;\r\n${csvText([row(), row({ 2: "15:00", 4: "15:10", 6: "31" })])}`;
+    const v = await validateDelivery(enc(text), ctx);
+    expect(v.report.file.delimiter).toBe(";");
+    expect(v.report.findings).toEqual([
+      expect.objectContaining({ code: "unknown-type", row: 3, value: "31" }),
+    ]);
+  });
+
   it("reads comma-separated LF files", async () => {
     const v = await validateDelivery(enc(csvText([row()], { sep: ",", eol: "\n" })), ctx);
     expect(v.report.valid).toBe(true);
