@@ -66,6 +66,13 @@ describe("every finding code from real input", () => {
           limits: { ...defaultReadLimits, maxUncompressedBytes: 100_000 },
         }),
     ],
+    [
+      "unsupported-format",
+      () =>
+        delivery(enc("<html><body><table><tr><td>Nummer jongere</td></tr></table></body></html>"), {
+          fileName: "ab.xls",
+        }),
+    ],
     ["missing-column", () => delivery(enc(`${HEADER.slice(1).join(";")}\r\n`))],
     ["duplicate-column", () => delivery(enc(`${[...HEADER, "Type VBM"].join(";")}\r\n`))],
     ["extra-column", () => delivery(enc(`${[...HEADER, "Afdeling"].join(";")}\r\n`))],
@@ -135,6 +142,16 @@ describe("every finding code from real input", () => {
     // Errors reject, warnings alone do not.
     const severity = report.summary.find((s) => s.code === code)?.severity;
     if (severity === "error") expect(report.valid).toBe(false);
+  });
+
+  it("an HTML table saved as .xls gets one finding that names it, not a missing-column finding per column", async () => {
+    const html = `<!DOCTYPE html>\n<html><body><table><tr>${HEADER.map((h) => `<th>${h}</th>`).join("")}</tr></table></body></html>`;
+    const report = await delivery(enc(html), { fileName: "ab.xls" });
+    expect(report.file.format).toBe("unknown");
+    expect(report.findings).toEqual([
+      expect.objectContaining({ code: "unsupported-format", severity: "error", row: null, column: null }),
+    ]);
+    expect(report.findings[0]?.message).toContain("webpagina (een HTML-tabel)");
   });
 
   it("occupancy: unknown location codes are refused when the locations are known", async () => {
