@@ -9,6 +9,7 @@ export const findingCodes = [
   "csv-malformed",
   "xlsx-invalid",
   "xlsx-too-large",
+  "unsupported-format",
   "missing-column",
   "duplicate-column",
   "extra-column",

@@ -66,6 +66,13 @@ describe("every finding code from real input", () => {
           limits: { ...defaultReadLimits, maxUncompressedBytes: 100_000 },
         }),
     ],
+    [
+      "unsupported-format",
+      () =>
+        delivery(enc("<html><body><table><tr><td>Nummer jongere</td></tr></table></body></html>"), {
+          fileName: "ab.xls",
+        }),
+    ],
     ["missing-column", () => delivery(enc(`${HEADER.slice(1).join(";")}\r\n`))],
     ["duplicate-column", () => delivery(enc(`${[...HEADER, "Type VBM"].join(";")}\r\n`))],
     ["extra-column", () => delivery(enc(`${[...HEADER, "Afdeling"].join(";")}\r\n`))],
@@ -137,6 +144,16 @@ describe("every finding code from real input", () => {
     if (severity === "error") expect(report.valid).toBe(false);
   });
 
+  it("an HTML table saved as .xls gets one finding that names it, not a missing-column finding per column", async () => {
+    const html = `<!DOCTYPE html>\n<html><body><table><tr>${HEADER.map((h) => `<th>${h}</th>`).join("")}</tr></table></body></html>`;
+    const report = await delivery(enc(html), { fileName: "ab.xls" });
+    expect(report.file.format).toBe("unknown");
+    expect(report.findings).toEqual([
+      expect.objectContaining({ code: "unsupported-format", severity: "error", row: null, column: null }),
+    ]);
+    expect(report.findings[0]?.message).toContain("webpagina (een HTML-tabel)");
+  });
+
   it("occupancy: unknown location codes are refused when the locations are known", async () => {
     const { report } = await validateOccupancy(enc("Locatie;Maand;Gemiddelde bezetting\nXY;2023-01;10\n"), {
       fileName: "b.csv",
@@ -167,6 +184,24 @@ describe("odd but valid CSV", () => {
     const v = await validateDelivery(enc(text), ctx);
     // The multi-line field is one Excel row: the bad type is on row 3.
     expect(v.report.findings[0]).toMatchObject({ code: "unknown-type", row: 3, value: "31" });
+  });
+
+  it("reads a CRLF export with LF rows appended", async () => {
+    const appended = [row({ 2: "15:00", 4: "15:10" }), row({ 2: "16:00", 4: "16:10", 6: "31" })];
+    const text = csvText([row()]) + appended.map((r) => `${r.join(";")}\n`).join("");
+    const v = await validateDelivery(enc(text), ctx);
+    expect(v.report.findings).toEqual([
+      expect.objectContaining({ code: "unknown-type", row: 4, value: "31" }),
+    ]);
+  });
+
+  it("honours Excel's sep=; line and keeps Excel's row numbers (the hint line is hidden there)", async () => {
+    const text = `\ufeffsep=;\r\n${csvText([row(), row({ 2: "15:00", 4: "15:10", 6: "31" })])}`;
+    const v = await validateDelivery(enc(text), ctx);
+    expect(v.report.file.delimiter).toBe(";");
+    expect(v.report.findings).toEqual([
+      expect.objectContaining({ code: "unknown-type", row: 3, value: "31" }),
+    ]);
   });
 
   it("reads comma-separated LF files", async () => {

@@ -10,21 +10,27 @@ import type { ReadProblem, ReadResult } from "./types.ts";
 const rescanFactor = 3;
 
 /**
- * Reads a CSV file (`;`, `,` or tab separated, any line ending) with papaparse. The header is read
- * at once; `eachRow` parses the decoded text again on every call and streams the rows.
- * Size limits are checked by `readTable`.
+ * Reads a CSV file (`;`, `,` or tab separated, any mix of line endings) with papaparse, the way
+ * Excel reads it. An Excel `sep=;` hint line at the top sets the separator and is skipped; like in
+ * Excel, the header is then still row 1. The header is read at once; `eachRow` parses the text again
+ * on every call and streams the rows. Size limits are checked by `readTable`.
  */
 export function readCsv(bytes: Uint8Array): ReadResult {
   const decoded = decodeText(bytes);
   if (!decoded.ok) return { ok: false, format: "csv", problem: decoded.problem };
-  const { text, encoding } = decoded;
-  const delimiter = detectDelimiter(text);
+  const { encoding } = decoded;
+  const hint = separatorHint(decoded.text);
+  const raw = hint ? decoded.text.slice(hint.length) : decoded.text;
+  // papaparse splits on one kind of line ending; a mix is first turned into LF.
+  const single = singleLineBreak(raw);
+  const text = single ? raw : normaliseLineBreaks(raw);
+  const newline = single ?? "\n";
+  const delimiter = hint?.delimiter ?? detectDelimiter(text);
 
   // fastMode would split the whole text into lines at once when it has no quotes; keep streaming.
-  const first = Papa.parse<string[]>(text, { delimiter, preview: 1, fastMode: false });
+  const first = Papa.parse<string[]>(text, { delimiter, newline, preview: 1, fastMode: false });
   if (first.errors.length > 0) return { ok: false, format: "csv", problem: quoteProblem(1) };
-  const newline = (first.meta.linebreak || "\n") as "\r\n" | "\n" | "\r";
-  const header = dropTrailingEmpty((first.data[0] ?? []).map((cell) => cell.trim()));
+  const header = dropTrailingEmpty(stripCarriageReturn(first.data[0] ?? []).map((cell) => cell.trim()));
   const width = header.length;
 
   function eachRow(onRow: (cells: string[], row: number) => void, onProblem: (p: ReadProblem) => void): void {
@@ -58,7 +64,7 @@ export function readCsv(bytes: Uint8Array): ReadResult {
           }
           recordStart = result.meta.cursor;
           if (row === 1) return; // the header
-          const cells = result.data;
+          const cells = stripCarriageReturn(result.data);
           if (isBlank(cells)) return;
           if (cells.length > width && isBlank(cells, width)) cells.length = width;
           if (cells.length !== width) onProblem(fieldCountProblem(row, cells.length, width, delimiter));
@@ -69,6 +75,53 @@ export function readCsv(bytes: Uint8Array): ReadResult {
   }
 
   return { ok: true, table: { format: "csv", encoding, delimiter, header, eachRow } };
+}
+
+/**
+ * Excel's hint line `sep=;` (also `sep=,`, `sep=<tab>`, or quoted: `"sep=;"`) on the first line of a
+ * file: Excel uses that separator and does not show the line. Letters and digits are no separator, so
+ * a header such as `sep=a;b` is read as a header.
+ */
+const separatorHintLine = /^\ufeff?("?)sep=([^\p{L}\p{N}"\r\n])\1\2*[ ]*(?:\r\n|\n|\r|$)/iu;
+
+function separatorHint(text: string): { delimiter: string; length: number } | null {
+  const match = separatorHintLine.exec(text);
+  return match ? { delimiter: match[2] as string, length: match[0].length } : null;
+}
+
+/** The file's line ending when it uses only one kind (LF when it has none); null for a mix. */
+function singleLineBreak(text: string): "\r\n" | "\n" | "\r" | null {
+  const crlf = text.includes("\r\n");
+  const lf = /(?:^|[^\r])\n/.test(text);
+  const cr = /\r(?!\n)/.test(text);
+  if (Number(crlf) + Number(lf) + Number(cr) > 1) return null;
+  return cr ? "\r" : crlf ? "\r\n" : "\n";
+}
+
+/**
+ * Quoted fields, and line breaks outside them. A quote that is never closed does not match as a field,
+ * so the line breaks after it are still found.
+ */
+const quotedOrLineBreak = /"[^"]*(?:""[^"]*)*"|\r\n?/g;
+
+/**
+ * Turns every CRLF and lone CR outside quoted fields into LF. Excel reads any mix of line endings (a CRLF
+ * export with LF rows appended, say), but papaparse splits on one line ending only. Line breaks inside
+ * quoted fields (Excel writes a line break in a cell as LF, even in a CRLF file) are kept as they are.
+ */
+function normaliseLineBreaks(text: string): string {
+  return text.replace(quotedOrLineBreak, (match) => (match.startsWith('"') ? match : "\n"));
+}
+
+/**
+ * Drops a CR left at the end of a record's last cell. It can only be there when a stray quote inside a
+ * field (`5" lang`) made `normaliseLineBreaks` skip a CRLF that papaparse does not see as quoted.
+ */
+function stripCarriageReturn(cells: string[]): string[] {
+  const last = cells.length - 1;
+  const cell = cells[last];
+  if (cell?.endsWith("\r")) cells[last] = cell.slice(0, -1);
+  return cells;
 }
 
 /**
@@ -126,7 +179,14 @@ function tooManyQuoteProblems(row: number): ReadProblem {
 }
 
 function fieldCountProblem(row: number, found: number, expected: number, delimiter: string): ReadProblem {
-  const separator = delimiter === ";" ? "puntkomma (;)" : delimiter === "," ? "komma (,)" : "tab";
+  const separator =
+    delimiter === ";"
+      ? "puntkomma (;)"
+      : delimiter === ","
+        ? "komma (,)"
+        : delimiter === "\t"
+          ? "tab"
+          : `scheidingsteken (${delimiter})`;
   const advice =
     found > expected
       ? `Waarschijnlijk staat er een ${separator} in een tekst, bijvoorbeeld bij Aanleiding. ` +

@@ -1,4 +1,5 @@
 import { readCsv } from "./csv.ts";
+import { otherFormatProblem, sniffFormat } from "./sniff.ts";
 import { defaultReadLimits, type FileFormat, type ReadLimits, type ReadResult } from "./types.ts";
 import { isZip, readXlsx } from "./xlsx.ts";
 
@@ -10,6 +11,8 @@ export { readXlsx } from "./xlsx.ts";
 
 /**
  * Reads a delivered file as a table: .xlsx (by name or zip signature) or CSV (anything else).
+ * Files of another kind (a web page or an old .xls saved as "Excel", an OpenDocument spreadsheet, a
+ * pdf…) are recognised by their bytes, whatever their name, and refused with a finding that names them.
  * Works on bytes only, so it runs in Node and in a browser.
  */
 export async function readTable(
@@ -23,28 +26,9 @@ export async function readTable(
   // The validator decides what an empty file means.
   if (bytes.length === 0)
     return { ok: true, table: { format, encoding: null, delimiter: null, header: [], eachRow() {} } };
-  if (isOldExcel(bytes)) return oldExcel();
+  const other = sniffFormat(bytes);
+  if (other) return { ok: false, format: "unknown", problem: otherFormatProblem(other, fileName) };
   return format === "xlsx" ? readXlsx(bytes, limits) : readCsv(bytes);
-}
-
-/** The compound-file signature of old binary Excel (.xls) files. */
-function isOldExcel(bytes: Uint8Array): boolean {
-  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
-}
-
-function oldExcel(): ReadResult {
-  return {
-    ok: false,
-    format: "unknown",
-    problem: {
-      code: "xlsx-invalid",
-      row: null,
-      value: null,
-      message:
-        "Dit is een oud Excel-bestand (.xls); dat kan niet gelezen worden. Open het in Excel en sla het " +
-        "op als Excel-werkmap (.xlsx) of als CSV (gescheiden door puntkomma's).",
-    },
-  };
 }
 
 function tooLarge(bytes: number, maxBytes: number, format: FileFormat): ReadResult {

@@ -32,13 +32,18 @@ export interface Table {
   format: FileFormat;
   /** e.g. "utf-8", "utf-8-bom", "windows-1252"; null for xlsx. */
   encoding: string | null;
-  /** ";", "," or a tab (Excel's "Unicode text" export) for CSV; null for xlsx. */
+  /**
+   * ";", "," or a tab (Excel's "Unicode text" export) for CSV, or the character an Excel `sep=` hint
+   * line names; null for xlsx.
+   */
   delimiter: string | null;
   /** Header cells (row 1), trimmed. Empty array when the file has no header at all. */
   header: string[];
   /**
    * Calls `onRow` for every row after the header, in order, with the Excel row number
    * (header = 1). Rows whose cells are all blank are skipped but still counted in the numbering.
+   * In a CSV file a row is a record: a quoted cell with line breaks in it is still one row, and an
+   * Excel `sep=;` hint line above the header is not counted, because Excel does not show it.
    * Reading problems found along the way (e.g. an unclosed quote) go to `onProblem`.
    * Rows are streamed: the table does not keep them.
    */

@@ -1,5 +1,5 @@
 import type ExcelJS from "exceljs";
-import { Unzip, UnzipInflate } from "fflate";
+import { Unzip, UnzipInflate, unzipSync, zipSync } from "fflate";
 import { defaultReadLimits, type ReadLimits, type ReadProblem, type ReadResult } from "./types.ts";
 
 /** Compressed bytes pushed to the unzipper per step; deflate expands at most ~1000×, so ≤ ~16 MB out per step. */
@@ -19,14 +19,8 @@ export async function readXlsx(
   if (unzipped === "too-large") return { ok: false, format: "xlsx", problem: tooLarge(limits) };
   if (unzipped === "corrupt") return invalid(corruptMessage);
 
-  // exceljs is loaded only when an .xlsx file is read: most deliveries are CSV.
-  const { default: excel } = await import("exceljs");
-  const workbook = new excel.Workbook();
-  try {
-    await workbook.xlsx.load(toArrayBuffer(bytes));
-  } catch {
-    return invalid(corruptMessage);
-  }
+  const workbook = await loadWorkbook(bytes);
+  if (!workbook) return invalid(corruptMessage);
   // Every real workbook has a worksheet; a zip without one is some other kind of file.
   const sheet = workbook.worksheets[0];
   if (!sheet) return invalid(notExcelMessage);
@@ -62,6 +56,90 @@ export async function readXlsx(
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/**
+ * Loads the workbook with exceljs, or null when it cannot. exceljs fails on rows and cells without an
+ * `r` reference, which the standard allows (they follow the one before); then the references are
+ * filled in and the workbook is loaded once more.
+ */
+async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
+  // exceljs is loaded only when an .xlsx file is read: most deliveries are CSV.
+  const { default: excel } = await import("exceljs");
+  const load = async (zip: Uint8Array): Promise<ExcelJS.Workbook | null> => {
+    const workbook = new excel.Workbook();
+    try {
+      await workbook.xlsx.load(toArrayBuffer(zip));
+      return workbook;
+    } catch {
+      return null;
+    }
+  };
+  const workbook = await load(bytes);
+  if (workbook) return workbook;
+  const filled = withCellReferences(bytes);
+  return filled ? load(filled) : null;
+}
+
+const worksheetPart = /^xl\/worksheets\/[^/]+\.xml$/i;
+
+/**
+ * The workbook zipped again with `r` references on every row and cell of its worksheets, or null when
+ * none was missing (or the zip cannot be read). Only called after the size check, so unpacking is safe.
+ */
+function withCellReferences(bytes: Uint8Array): Uint8Array | null {
+  let parts: Record<string, Uint8Array>;
+  try {
+    parts = unzipSync(bytes);
+  } catch {
+    return null;
+  }
+  let changed = false;
+  for (const [name, data] of Object.entries(parts)) {
+    if (!worksheetPart.test(name)) continue;
+    const xml = new TextDecoder().decode(data);
+    const filled = fillCellReferences(xml);
+    if (filled === xml) continue;
+    parts[name] = new TextEncoder().encode(filled);
+    changed = true;
+  }
+  return changed ? zipSync(parts, { level: 0 }) : null;
+}
+
+/** The start tag of a `<row>` or `<c>` (cell) element, with its attributes. */
+const rowOrCellTag = /<(row|c)(?=[\s/>])([^>]*)>/g;
+const referenceAttribute = /\sr\s*=\s*["']([^"']*)["']/;
+
+/**
+ * Gives every `<row>` and `<c>` in the worksheet's `sheetData` an `r` reference. ECMA-376 makes `r`
+ * optional: a row without it comes right after the previous row, a cell right after the previous cell
+ * in its row (the first cell in column A). Cell text cannot contain a raw `<`, so the tags are found
+ * safely.
+ */
+function fillCellReferences(xml: string): string {
+  const start = xml.indexOf("<sheetData");
+  const end = xml.lastIndexOf("</sheetData>");
+  if (start < 0 || end < start) return xml;
+  let row = 0;
+  let column = 0;
+  let changed = false;
+  const body = xml.slice(start, end).replace(rowOrCellTag, (tag, name: string, attributes: string) => {
+    const reference = referenceAttribute.exec(attributes)?.[1];
+    if (name === "row") {
+      column = 0;
+      const number = reference === undefined ? Number.NaN : Number.parseInt(reference, 10);
+      row = Number.isInteger(number) ? number : row + 1;
+      if (reference !== undefined) return tag;
+      changed = true;
+      return `<row r="${row}"${attributes}>`;
+    }
+    const letters = reference === undefined ? undefined : /^\$?([A-Za-z]+)/.exec(reference)?.[1];
+    column = letters ? columnNumber(letters) : column + 1;
+    if (reference !== undefined) return tag;
+    changed = true;
+    return `<c r="${columnLetter(column)}${row}"${attributes}>`;
+  });
+  return changed ? xml.slice(0, start) + body + xml.slice(end) : xml;
 }
 
 /** Inflates every entry in small steps, counting the output, and stops as soon as the limit is passed. */
@@ -134,6 +212,13 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const { buffer, byteOffset, byteLength } = bytes;
   if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
   return bytes.slice().buffer;
+}
+
+/** "A" → 1, "AB" → 28. */
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const letter of letters.toUpperCase()) n = n * 26 + letter.charCodeAt(0) - 64;
+  return n;
 }
 
 function columnLetter(column: number): string {

@@ -8,6 +8,7 @@ export const findingTitles: Record<FindingCode, string> = {
   "csv-malformed": "Aanhalingsteken niet gesloten",
   "xlsx-invalid": "Geen geldig Excel-bestand",
   "xlsx-too-large": "Excel-bestand pakt uit tot een onredelijke grootte",
+  "unsupported-format": "Ander soort bestand dan CSV of Excel-werkmap (.xlsx)",
   "missing-column": "Verplichte kolom ontbreekt",
   "duplicate-column": "Kolom staat er twee keer in",
   "extra-column": "Onbekende kolom (wordt genegeerd)",

@@ -123,6 +123,108 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
+  it("reads every row when CRLF, LF and lone CR line endings are mixed", () => {
+    // Prepare: a CRLF export with LF-only rows appended, a lone CR, and a quoted CRLF inside a field
+    const bytes = utf8(
+      'Nummer jongere;Aanleiding;Type VBM\r\nXX0001;"Riep\r\nnee";3\r\nXX0002;rustig;6\n' +
+        "XX0003;boos;1\n\nXX0004;;2\rXX0005;x;4\r\n",
+    );
+
+    // Act
+    const t = table(bytes);
+    const { rows, problems } = collect(t);
+
+    // Assess
+    expect(t.header).toEqual(["Nummer jongere", "Aanleiding", "Type VBM"]);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      [2, ["XX0001", "Riep\r\nnee", "3"]],
+      [3, ["XX0002", "rustig", "6"]],
+      [4, ["XX0003", "boos", "1"]],
+      [6, ["XX0004", "", "2"]],
+      [7, ["XX0005", "x", "4"]],
+    ]);
+  });
+
+  it("reads LF rows followed by CRLF rows, and a file with only lone CRs", () => {
+    // Act
+    const lfFirst = collect(table(utf8('a;b\n1;"x"\n2;y\r\n3;"z"\r\n')));
+    const crOnly = collect(table(utf8("a;b\r1;2\r3;4\r")));
+
+    // Assess
+    expect(lfFirst.problems).toEqual([]);
+    expect(lfFirst.rows).toEqual([
+      [2, ["1", "x"]],
+      [3, ["2", "y"]],
+      [4, ["3", "z"]],
+    ]);
+    expect(crOnly.problems).toEqual([]);
+    expect(crOnly.rows).toEqual([
+      [2, ["1", "2"]],
+      [3, ["3", "4"]],
+    ]);
+  });
+
+  it("still reports a broken quote and resumes on the next line when line endings are mixed", () => {
+    // Act
+    const { rows, problems } = collect(table(utf8('a;b\r\n1;"open\r\n2;x\n3;y\r\n')));
+
+    // Assess
+    expect(problems.map((p) => [p.code, p.row])).toEqual([["csv-malformed", 2]]);
+    expect(rows).toEqual([
+      [3, ["2", "x"]],
+      [4, ["3", "y"]],
+    ]);
+  });
+
+  it("keeps rows apart in mixed line endings when stray quotes inside fields span a line break", () => {
+    // Act
+    const { rows, problems } = collect(table(utf8('a;b\r\n1;5" lang\r\n2;6" breed\r\n3;x\n')));
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      [2, ["1", '5" lang']],
+      [3, ["2", '6" breed']],
+      [4, ["3", "x"]],
+    ]);
+  });
+
+  it.each([
+    ["sep=;", "utf-8", "a;b,c\r\n1;2,3\r\n4;5;6\r\n", ";"],
+    ["sep=; after a byte order mark", "utf-8-bom", "a;b\r\n1;2\r\n4;5;6\r\n", ";"],
+    ['"sep=;" in quotes', "utf-8", "a;b\r\n1;2\r\n4;5;6\r\n", ";"],
+    ["sep=, over a header with more semicolons", "utf-8", "a;x,b;y\n1;1,2;2\n4,5,6\n", ","],
+    ["sep=<tab>", "utf-8", "a\tb\r\n1\t2\r\n4\t5\t6\r\n", "\t"],
+  ])(
+    "honours Excel's %s hint line, skips it and numbers rows as Excel shows them",
+    (label, encoding, body, sep) => {
+      // Prepare
+      const line = label.startsWith('"') ? `"sep=${sep}"` : `sep=${sep}`;
+      const text = `${line}\r\n${body}`;
+      const bytes = encoding === "utf-8-bom" ? new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(text)]) : utf8(text);
+
+      // Act
+      const t = table(bytes);
+      const { rows, problems } = collect(t);
+
+      // Assess: Excel hides the hint line, so the header is row 1 there and in our findings
+      expect(t).toMatchObject({ encoding, delimiter: sep });
+      expect(t.header).toHaveLength(2);
+      expect(t.header.join("|")).not.toContain("sep=");
+      expect(rows).toEqual([[2, [expect.any(String), expect.any(String)]]]);
+      expect(problems.map((p) => [p.code, p.row])).toEqual([["row-field-count", 3]]);
+    },
+  );
+
+  it("reads a header that merely starts with sep= as a header", () => {
+    // Act
+    const t = table(utf8("sep=;a;b\n1;2;3\n"));
+
+    // Assess
+    expect(t.header).toEqual(["sep=", "a", "b"]);
+  });
+
   it("skips blank lines but counts them in the row numbers", () => {
     // Prepare
     const bytes = utf8("a;b\n1;2\n\n ;  \n;\n3;4\n");

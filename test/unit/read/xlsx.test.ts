@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { zipSync } from "fflate";
+import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import type { ReadProblem, ReadResult, Table } from "../../../functions/core/read/types.ts";
 import { readXlsx } from "../../../functions/core/read/xlsx.ts";
@@ -26,6 +26,39 @@ function collect(t: Table): { rows: [number, string[]][]; problems: ReadProblem[
     (p) => problems.push(p),
   );
   return { rows, problems };
+}
+
+/** A minimal workbook zipped from hand-written parts, with `sheetData` as the first worksheet's rows. */
+function handWrittenXlsx(sheetData: string): Uint8Array {
+  const main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  const rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+  const pkg = "http://schemas.openxmlformats.org/package/2006";
+  const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+  return zipSync({
+    "[Content_Types].xml": strToU8(
+      `${xml}<Types xmlns="${pkg}/content-types">` +
+        `<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+        `<Default Extension="xml" ContentType="application/xml"/>` +
+        `<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+        `<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+        "</Types>",
+    ),
+    "_rels/.rels": strToU8(
+      `${xml}<Relationships xmlns="${pkg}/relationships">` +
+        `<Relationship Id="rId1" Type="${rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ),
+    "xl/workbook.xml": strToU8(
+      `${xml}<workbook xmlns="${main}" xmlns:r="${rel}">` +
+        `<sheets><sheet name="VBM" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    "xl/_rels/workbook.xml.rels": strToU8(
+      `${xml}<Relationships xmlns="${pkg}/relationships">` +
+        `<Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    ),
+    "xl/worksheets/sheet1.xml": strToU8(
+      `${xml}<worksheet xmlns="${main}"><sheetData>${sheetData}</sheetData></worksheet>`,
+    ),
+  });
 }
 
 describe("readXlsx", () => {
@@ -203,6 +236,31 @@ describe("readXlsx", () => {
     // Assess
     for (const result of results)
       expect(result).toMatchObject({ ok: false, problem: { code: "xlsx-invalid" } });
+  });
+
+  it("places inline-string cells and rows without a cell reference one after the other", async () => {
+    // Prepare: `r` is optional on <row> and <c> (ECMA-376); some exports leave it out everywhere
+    const text = (t: string) => `<c t="inlineStr"><is><t>${t}</t></is></c>`;
+    const bytes = handWrittenXlsx(
+      `<row>${text("Nummer jongere")}${text("Aanleiding")}<c t="inlineStr"><is><t xml:space="preserve">Type VBM</t></is></c></row>` +
+        `<row>${text("XX0001")}${text("Riep &lt;nee&gt; &amp; liep weg")}<c><v>6</v></c></row>` +
+        "<row/>" +
+        `<row r="5">${text("XX0002")}<c r="C5"><v>3</v></c></row>` +
+        `<row>${text("XX0003")}${text("")}<c t="n"><v>1</v></c><c/></row>`,
+    );
+
+    // Act
+    const t = table(await readXlsx(bytes, limits));
+    const { rows, problems } = collect(t);
+
+    // Assess
+    expect(t.header).toEqual(["Nummer jongere", "Aanleiding", "Type VBM"]);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([
+      [2, ["XX0001", "Riep <nee> & liep weg", "6"]],
+      [5, ["XX0002", "", "3"]],
+      [6, ["XX0003", "", "1"]],
+    ]);
   });
 
   it("reads the first worksheet only", async () => {
