@@ -75,7 +75,8 @@ json <- function(x, indent = "") {
   }
   if (is.character(x)) return(paste0("\"", x, "\""))
   if (is.logical(x)) return(if (x) "true" else "false")
-  if (is.numeric(x) && length(x) == 1) return(sprintf("%.17g", x))
+  # exponents as JSON formatters write them (1e-5, not 1e-05), so the files pass `biome check`
+  if (is.numeric(x) && length(x) == 1) return(sub("e\\+?(-?)0*([0-9])", "e\\1\\2", sprintf("%.17g", x)))
   stop("cannot write ", class(x))
 }
 
