@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fitTrendModel, type TrendModelResult } from "../../../functions/core/stats/index.ts";
+import { DATASETS, deviation, MODELS, type RModel, readCsv, readReference } from "./reference.ts";
+
+/** "Reproduces the R reference to 4 significant digits": relative error < 5e-5 (absolute near 0). */
+const TOLERANCE = 5e-5;
+const FIELDS = ["estimate", "se", "z", "p", "ratio", "ciLow", "ciHigh"] as const;
+
+function compare(fit: TrendModelResult, r: RModel): { field: string; actual: number; expected: number }[] {
+  const pairs = [{ field: "deviance", actual: fit.deviance, expected: r.deviance }];
+  if (r.theta !== undefined)
+    pairs.push(
+      { field: "theta", actual: fit.theta as number, expected: r.theta },
+      { field: "thetaSe", actual: fit.thetaSe as number, expected: r.thetaSe as number },
+      { field: "twoLogLik", actual: fit.twoLogLik as number, expected: r.twoLogLik as number },
+    );
+  for (const c of fit.coefficients) {
+    const t = r.terms[c.name];
+    if (!t) throw new Error(`R has no coefficient ${c.name}`);
+    for (const f of FIELDS) pairs.push({ field: `${c.name}.${f}`, actual: c[f], expected: t[f] });
+  }
+  return pairs;
+}
+
+for (const [dataset, dir] of Object.entries(DATASETS)) {
+  describe(`trend engine vs R (${dataset} data set)`, () => {
+    const reference = readReference(dir);
+    for (const [name, { file, spec }] of Object.entries(MODELS)) {
+      it(`${name}: ${spec.family} model matches R to 4 significant digits`, () => {
+        const r = reference.models[name] as RModel;
+        const fit = fitTrendModel(readCsv(resolve(dir, file)), spec);
+        expect(fit.n).toBe(r.n);
+        expect(fit.family).toBe(r.family);
+        expect(fit.converged).toBe(true);
+        expect(fit.coefficients.map((c) => c.name)).toEqual(Object.keys(r.terms));
+        const off = compare(fit, r).filter((c) => !(deviation(c.actual, c.expected) < TOLERANCE));
+        expect(off).toEqual([]);
+        // The reported terms are the period levels (and the slope where asked), in order.
+        const periods = ["periodP1", "periodP2", "periodP3"];
+        expect(fit.terms.map((t) => t.name)).toEqual(
+          name === "countSlope" ? [...periods, "monthInPeriod"] : periods,
+        );
+      });
+    }
+
+    it("follows R's iteration path (same number of IRLS iterations in the final fit)", () => {
+      for (const [name, { file, spec }] of Object.entries(MODELS)) {
+        const fit = fitTrendModel(readCsv(resolve(dir, file)), spec);
+        expect([name, fit.iterations]).toEqual([name, reference.models[name]?.iterations]);
+      }
+    });
+  });
+}
+
+const script = resolve(import.meta.dirname, "../../../stats/reference/trend-models.R");
+/** Rscript with MASS on this machine? (spawnSync reports a missing program as an error, no throw.) */
+const massInstalled = spawnSync("Rscript", ["-e", "library(MASS)"], { encoding: "utf8" }).status === 0;
+
+if (!massInstalled)
+  console.info(
+    "trend-vs-r: Rscript with MASS is not installed, so the live rerun of trend-models.R is skipped; the committed fixtures are still checked.",
+  );
+
+describe("committed R fixtures", () => {
+  it.skipIf(!massInstalled)(
+    massInstalled
+      ? "equal a fresh run of stats/reference/trend-models.R"
+      : "equal a fresh run of stats/reference/trend-models.R — SKIPPED: Rscript with MASS is not installed (apt-get install r-base-core r-cran-mass)",
+    () => {
+      const tmp = mkdtempSync(join(tmpdir(), "trend-r-"));
+      try {
+        for (const dir of Object.values(DATASETS)) {
+          const run = spawnSync("Rscript", [script, dir, join(tmp, "r-reference.json")], {
+            encoding: "utf8",
+            timeout: 60_000,
+          });
+          expect(run.status, run.stderr).toBe(0);
+          const live = readReference(tmp);
+          const committed = readReference(dir);
+          for (const [name, model] of Object.entries(committed.models)) {
+            const fresh = live.models[name] as RModel;
+            expect(fresh.n).toBe(model.n);
+            for (const [term, values] of Object.entries(model.terms))
+              for (const f of FIELDS)
+                expect(
+                  deviation(fresh.terms[term]?.[f] as number, values[f]),
+                  `${name} ${term}.${f}`,
+                ).toBeLessThan(TOLERANCE);
+          }
+        }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
+});
