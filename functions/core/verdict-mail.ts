@@ -218,3 +218,58 @@ export async function mailOverview(store: ObjectStore): Promise<MailOverviewLine
   }
   return out;
 }
+
+export type VerdictMailState = Pick<MailOverviewLine, "status" | "tries" | "lastError">;
+
+/**
+ * The verdict mail state of the given attempts, from one listing of the requests and one of the
+ * status records (not a read per attempt): for the facilitator's overview. An attempt without a
+ * request (e.g. a delivery from before the mail step) has no entry. The reason of a failed try
+ * is read only for those.
+ */
+export async function verdictMailStates(
+  store: ObjectStore,
+  attemptIds: readonly string[],
+): Promise<Map<string, VerdictMailState>> {
+  const wanted = new Set(attemptIds);
+  const requested = new Set(
+    (await store.list("mail", "requests/"))
+      .map(attemptIdOfRequestKey)
+      .filter((id): id is string => id !== null && wanted.has(id)),
+  );
+  const names = new Map<string, string[]>();
+  for (const key of await store.list("mail", "status/")) {
+    const m = /^status\/([0-9a-f]{20})\/(.+)$/.exec(key);
+    if (!m?.[1] || !m[2] || !requested.has(m[1])) continue;
+    names.set(m[1], [...(names.get(m[1]) ?? []), m[2]]);
+  }
+  const out = new Map<string, VerdictMailState>();
+  for (const attemptId of requested) {
+    const files = names.get(attemptId) ?? [];
+    const tries = files
+      .map((n) => /^try-(\d+)\.json$/.exec(n)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const last = tries.at(-1);
+    const lastFailed = last !== undefined && files.includes(`try-${last}.failed.json`);
+    const status: VerdictMailState["status"] = files.includes("sent.json")
+      ? "sent"
+      : files.includes("skipped.json")
+        ? "no-recipients"
+        : last === undefined
+          ? "pending"
+          : lastFailed
+            ? "failed"
+            : "sending";
+    let lastError: string | null = null;
+    if (status === "failed") {
+      const failed = (await readJson(store, `${statusPrefix(attemptId)}try-${last}.failed.json`)) as
+        | { reason?: string }
+        | undefined;
+      lastError = failed?.reason ?? null;
+    }
+    out.set(attemptId, { status, tries: tries.length, lastError });
+  }
+  return out;
+}

@@ -405,8 +405,22 @@ export class PortalStack extends Stack {
         actions: ["s3:ListBucket"],
         resources: [bucketArn("reports")],
         conditions: {
-          StringLike: { "s3:prefix": [`${REPORTS_PREFIXES.receipts}*`, `${REPORTS_PREFIXES.documents}*`] },
+          StringLike: {
+            "s3:prefix": [
+              `${REPORTS_PREFIXES.receipts}*`,
+              `${REPORTS_PREFIXES.documents}*`,
+              `${REPORTS_PREFIXES.mailRequests}*`,
+              `${REPORTS_PREFIXES.mailStatus}*`,
+            ],
+          },
         },
+      },
+      {
+        // The overview shows which verdict mails failed, and why (the provider's error).
+        sid: "ReadVerdictMailStatus",
+        actions: ["s3:GetObject"],
+        resources: [objectsArn("reports", REPORTS_PREFIXES.mailStatus)],
+        wildcardReason: "one status record per attempt id and try of the verdict mail",
       },
       {
         sid: "ReadReceiptsAndDocuments",

@@ -12,6 +12,7 @@ import {
   matrixCsv,
 } from "../../core/delivery-matrix.ts";
 import { ZONE } from "../../core/time.ts";
+import { type VerdictMailState, verdictMailStates } from "../../core/verdict-mail.ts";
 import { type PortalApp, type PortalContext, render, requireRole } from "../app.ts";
 import { alert, type Html } from "../layout.ts";
 import type { PortalDeps } from "../types.ts";
@@ -67,7 +68,12 @@ const dutchDate = (iso: string) => DateTime.fromISO(iso).toFormat("dd-MM-yyyy");
 export const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const scopeText = { all: "alle typen", seclusion: "alleen afzonderen" } as const;
 
-function cellHtml(cell: MatrixCell): Html {
+const mailText: Partial<Record<VerdictMailState["status"], string>> = {
+  failed: "ontvangstbevestiging niet verstuurd",
+  "no-recipients": "geen ontvangstbevestiging: geen e-mailadres bekend",
+};
+
+function cellHtml(cell: MatrixCell, mail: ReadonlyMap<string, VerdictMailState>): Html {
   const attempts = cell.attempts;
   return html`<td class="status status--${cell.status.replace(/ /g, "-")}">
     <span class="status__text">${cell.status}</span>${cell.rows !== null && cell.rows > 0 ? html` (${count(cell.rows, "rij", "rijen")})` : ""}
@@ -84,7 +90,7 @@ function cellHtml(cell: MatrixCell): Html {
             <ul>
               ${attempts.map(
                 (a) =>
-                  html`<li>${when(a.receivedAt)}: ${a.fileName} — ${a.status === "accepted" ? "geaccepteerd" : "afgewezen"}${a.scope ? `, ${scopeText[a.scope]}` : ""}, ${count(a.rows, "rij", "rijen")}${a.errors > 0 ? `, ${count(a.errors, "fout", "fouten")}` : ""}${a.warnings > 0 ? `, ${count(a.warnings, "opmerking", "opmerkingen")}` : ""}${a.current ? " (telt)" : ""}</li>`,
+                  html`<li>${when(a.receivedAt)}: ${a.fileName} — ${a.status === "accepted" ? "geaccepteerd" : "afgewezen"}${a.scope ? `, ${scopeText[a.scope]}` : ""}, ${count(a.rows, "rij", "rijen")}${a.errors > 0 ? `, ${count(a.errors, "fout", "fouten")}` : ""}${a.warnings > 0 ? `, ${count(a.warnings, "opmerking", "opmerkingen")}` : ""}${a.current ? " (telt)" : ""}${mailText[mail.get(a.attemptId)?.status ?? "sent"] ? html`<br /><small>${mailText[mail.get(a.attemptId)?.status ?? "sent"]}</small>` : ""}</li>`,
               )}
             </ul>
           </details>`
@@ -93,7 +99,7 @@ function cellHtml(cell: MatrixCell): Html {
   </td>`;
 }
 
-function matrixTable(matrix: DeliveryMatrix): Html {
+function matrixTable(matrix: DeliveryMatrix, mail: ReadonlyMap<string, VerdictMailState>): Html {
   return html`<div class="portal-table-wrap" role="region" aria-label="Leveringen per locatie en kwartaal" tabindex="0"><table class="utrecht-table portal-matrix">
     <caption class="utrecht-table__caption">Leveringen</caption>
     <thead class="utrecht-table__header">
@@ -106,7 +112,7 @@ function matrixTable(matrix: DeliveryMatrix): Html {
       ${matrix.rows.map(
         (r) => html`<tr>
           <th scope="row">${r.location}</th>
-          ${r.cells.map(cellHtml)}
+          ${r.cells.map((cell) => cellHtml(cell, mail))}
         </tr>`,
       )}
     </tbody>
@@ -155,14 +161,32 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
       deadlineDays,
       now: now(),
     });
-    return { matrix: filterMatrix(matrix, q.status), broken: matrix.broken };
+    const attemptIds = matrix.rows.flatMap((r) => r.cells.flatMap((c) => c.attempts.map((a) => a.attemptId)));
+    const mail = await verdictMailStates(runtime.store, attemptIds);
+    return { matrix: filterMatrix(matrix, q.status), broken: matrix.broken, mail };
   };
+
+  /** Attempts whose verdict mail failed: the location may not know its verdict (it can see it in the portal). */
+  const failedMails = (matrix: DeliveryMatrix, mail: ReadonlyMap<string, VerdictMailState>) =>
+    matrix.rows.flatMap((r) =>
+      r.cells.flatMap((c) =>
+        c.attempts
+          .filter((a) => mail.get(a.attemptId)?.status === "failed")
+          .map((a) => ({
+            location: r.location,
+            quarter: c.quarter,
+            attempt: a,
+            reason: mail.get(a.attemptId)?.lastError ?? null,
+          })),
+      ),
+    );
 
   app.get("/overzicht", async (c) => {
     const user = await requireRole(c, "facilitator");
     if (user instanceof Response) return user;
     const q = overviewQuery(c, now(), await newestLoggedQuarter(runtime.store));
-    const { matrix, broken } = await matrixFor(q);
+    const { matrix, broken, mail } = await matrixFor(q);
+    const failed = failedMails(matrix, mail);
     const csvLink = `/overzicht.csv?${new URLSearchParams({ van: q.from, tot: q.to, ...(q.status ? { status: q.status } : {}) })}`;
     return render(
       c,
@@ -174,6 +198,18 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
                 "warning",
                 `${broken.length === 1 ? "Eén regel" : `${broken.length} regels`} van het leveringslogboek ${broken.length === 1 ? "is" : "zijn"} beschadigd en ${broken.length === 1 ? "telt" : "tellen"} hier niet mee. Zet ${broken.length === 1 ? "hem" : "ze"} terug uit de back-up.`,
               )
+            : ""
+        }
+        ${
+          failed.length > 0
+            ? html`<div class="utrecht-alert utrecht-alert--warning" role="status"><div class="utrecht-alert__message">
+                <p class="utrecht-paragraph">
+                  ${failed.length === 1 ? "Eén ontvangstbevestiging kon" : `${failed.length} ontvangstbevestigingen konden`} niet per e-mail worden verstuurd. De locatie ziet de uitslag wel in het portaal bij "Mijn leveringen". Controleer het e-mailadres in de lijst van locaties en verstuur opnieuw met <code>vbm-monitor mail --retry</code>.
+                </p>
+                <ul class="utrecht-unordered-list">
+                  ${failed.map((f) => html`<li>${f.location} ${f.quarter}, ${f.attempt.fileName} (${when(f.attempt.receivedAt)})${f.reason ? `: ${f.reason}` : ""}</li>`)}
+                </ul>
+              </div></div>`
             : ""
         }
         <form method="get" action="/overzicht" class="portal-form portal-filter">
@@ -198,7 +234,7 @@ export function facilitatorRoutes(app: PortalApp, deps: PortalDeps): void {
           Een levering is op tijd tot ${deadlineDays} dagen na het einde van het kwartaal. Per vakje ziet u
           de pogingen erachter. <a class="utrecht-link" href="${csvLink}">Download als CSV (Excel)</a>
         </p>
-        ${matrix.rows.length === 0 ? alert("info", "Er zijn geen locaties die hierbij passen.") : matrixTable(matrix)}`,
+        ${matrix.rows.length === 0 ? alert("info", "Er zijn geen locaties die hierbij passen.") : matrixTable(matrix, mail)}`,
       { current: "/overzicht" },
     );
   });

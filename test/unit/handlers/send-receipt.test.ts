@@ -4,7 +4,7 @@ import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { commandMail } from "../../../functions/cli/mail.ts";
 import { createRuntime, type Runtime } from "../../../functions/compose.ts";
-import { mailOverview, sendVerdictMail } from "../../../functions/core/verdict-mail.ts";
+import { mailOverview, sendVerdictMail, verdictMailStates } from "../../../functions/core/verdict-mail.ts";
 import { createIngestHandler } from "../../../functions/handlers/ingest.ts";
 import { createSendReceiptHandler } from "../../../functions/handlers/send-receipt.ts";
 import type { Logger, Mailer } from "../../../functions/ports.ts";
@@ -106,6 +106,15 @@ describe("the verdict e-mail as its own step", () => {
         lastError: "Error: MessageRejected: Email address is not verified.",
       },
     ]);
+    // The overview's bulk reading gives the same state (the portal's matrix uses it).
+    expect(await verdictMailStates(runtime.store, [attemptId, "0123456789abcdef0123"])).toEqual(
+      new Map([
+        [
+          attemptId,
+          { status: "failed", tries: 1, lastError: "Error: MessageRejected: Email address is not verified." },
+        ],
+      ]),
+    );
     // The facilitator sees it, and can send again.
     const seen = captureIo({});
     expect(await commandMail(runtime, {}, seen.io)).toBe(1);
@@ -115,6 +124,11 @@ describe("the verdict e-mail as its own step", () => {
     expect(await commandMail(runtime, { retry: true }, retried.io)).toBe(0);
     expect(retried.out()).toMatch(/Alle 1 bevestigingsmails zijn verstuurd/);
     expect(outbox()).toHaveLength(1);
+    expect((await verdictMailStates(runtime.store, [attemptId])).get(attemptId)).toEqual({
+      status: "sent",
+      tries: 2,
+      lastError: null,
+    });
   });
 
   it("a sender that died after claiming is taken over only after the stale time", async () => {

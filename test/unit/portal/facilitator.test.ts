@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveSnapshot } from "../../../functions/core/current.ts";
+import { readLogLines, resolveSnapshot } from "../../../functions/core/current.ts";
+import {
+  sendVerdictMail,
+  verdictMailRequest,
+  verdictMailRequestKey,
+} from "../../../functions/core/verdict-mail.ts";
 import type { FacilitatorActions } from "../../../functions/portal/types.ts";
 import { csvBytes, tempDir } from "../../helpers.ts";
 import { matrixOf, portalFixture } from "./portal-helpers.ts";
@@ -152,6 +157,45 @@ describe("Overzicht leveringen", () => {
       "GH;Locatie GH;2023-Q3;nullevering",
       "IJ;Locatie IJ;2023-Q3;alleen afzonderen",
     ]);
+  });
+});
+
+describe("verdict mails in the overview", () => {
+  it("names the attempts whose verdict mail could not be sent, and why", async () => {
+    // As the ingest on AWS does (mailVerdict): a verdict mail request for AB's delivery.
+    const logKeys = await f.runtime.store.list("curated", `delivery-log/AB/${Q}/`);
+    const entry = (await readLogLines(f.runtime.store, logKeys)).entries[0];
+    if (!entry) throw new Error("AB has no delivery");
+    const ab = entry.attempt_id;
+    await f.runtime.store.put(
+      "mail",
+      verdictMailRequestKey(ab),
+      new TextEncoder().encode(JSON.stringify(verdictMailRequest(entry))),
+    );
+    const failing = async () => ({
+      send: async () => {
+        throw new Error("MessageRejected: Email address is not verified: registratie@ab.example");
+      },
+    });
+    await expect(
+      sendVerdictMail(
+        {
+          store: f.runtime.store,
+          mailer: failing,
+          locations,
+          clock: { now: () => f.clock.at },
+          logger: { info: () => {}, warn: () => {}, error: () => {} },
+        },
+        ab,
+      ),
+    ).rejects.toThrow(/not verified/);
+    const page = await (await f.get(`/overzicht?van=${Q}&tot=${Q}`, facilitator)).text();
+    expect(page).toContain("Eén ontvangstbevestiging kon niet per e-mail worden verstuurd");
+    expect(page).toContain(`AB ${Q}, ab.csv`);
+    expect(page).toContain("Email address is not verified: registratie@ab.example");
+    const cells = matrixOf(page).rows;
+    expect(cells.get("AB")?.[0]).toContain("ontvangstbevestiging niet verstuurd");
+    expect(cells.get("EF")?.[0]).not.toContain("ontvangstbevestiging");
   });
 });
 
