@@ -20,6 +20,8 @@ export const cellStatuses = [
   "afgewezen",
   "ontbreekt",
   "te laat",
+  /** The quarter has not ended yet: nothing is due. */
+  "loopt nog",
 ] as const;
 export type CellStatus = (typeof cellStatuses)[number];
 
@@ -174,7 +176,8 @@ export function buildDeliveryMatrix(input: MatrixInput): DeliveryMatrix {
           };
         return {
           ...base,
-          status: today > deadline ? "te laat" : "ontbreekt",
+          status:
+            today > deadline ? "te laat" : today <= quarterBounds(quarter).last ? "loopt nog" : "ontbreekt",
           deliveredLate: false,
           rows: null,
           errorTitles: [],

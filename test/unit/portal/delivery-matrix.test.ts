@@ -141,9 +141,15 @@ describe("buildDeliveryMatrix", () => {
     const after = build("2023-10-31T00:30:00Z"); // 01:30 in Amsterdam on the 31st
     const cd = after.rows.find((r) => r.location === "CD");
     expect(cd?.cells[0]?.status).toBe("te laat");
-    expect(cd?.cells[1]?.status).toBe("ontbreekt");
+    // 2023-Q4 is still running: nothing is due yet, so it is not "ontbreekt".
+    expect(cd?.cells[1]?.status).toBe("loopt nog");
     expect(after.rows.find((r) => r.location === "AB")?.cells[0]?.deliveredLate).toBe(true);
     expect(after.rows.find((r) => r.location === "GH")?.cells[0]?.deliveredLate).toBe(false);
+    // From the first Amsterdam day after the quarter it is due (and missing).
+    const lastDay = build("2023-12-31T22:30:00Z"); // 23:30 on 31 December in Amsterdam
+    expect(lastDay.rows.find((r) => r.location === "CD")?.cells[1]?.status).toBe("loopt nog");
+    const ended = build("2023-12-31T23:30:00Z"); // 00:30 on 1 January in Amsterdam
+    expect(ended.rows.find((r) => r.location === "CD")?.cells[1]?.status).toBe("ontbreekt");
     // A rejected-only cell stays "afgewezen" after the deadline.
     expect(after.rows.find((r) => r.location === "EF")?.cells[0]?.status).toBe("afgewezen");
   });
@@ -156,7 +162,7 @@ describe("buildDeliveryMatrix", () => {
     const lines = csv.slice(1).trimEnd().split("\r\n");
     expect(lines).toHaveLength(3);
     expect(lines[1]).toBe("EF;De Beek;2023-Q3;afgewezen;2023-10-30;nee;;2;Datum klopt niet");
-    expect(lines[2]).toBe("EF;De Beek;2023-Q4;ontbreekt;2024-01-30;nee;;0;");
+    expect(lines[2]).toBe("EF;De Beek;2023-Q4;loopt nog;2024-01-30;nee;;0;");
   });
 
   it("makes a cell Excel would read as a formula plain text", () => {

@@ -84,7 +84,7 @@ describe("Overzicht leveringen", () => {
     expect(m.rows.get("EF")?.[0]).toMatch(/^afgewezen/);
     expect(m.rows.get("GH")?.[0]).toMatch(/^nullevering/);
     expect(m.rows.get("IJ")?.[0]).toMatch(/^alleen afzonderen \(2 rijen\)/);
-    expect(m.rows.get("AB")?.[1]).toBe("ontbreekt");
+    expect(m.rows.get("AB")?.[1]).toBe("loopt nog");
     // The rejected cell names the error (its title), and the attempt behind it; never the value.
     expect(m.rows.get("EF")?.[0]).toContain("1 poging");
     expect(m.rows.get("EF")?.[0]).toContain("ef.csv");
