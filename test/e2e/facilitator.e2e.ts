@@ -84,4 +84,56 @@ describeE2E("the facilitator's matrix (browser)", () => {
     await facilitator.context().close();
     await igj.context().close();
   });
+
+  it("runs the actions in the browser, each result state without serious or critical axe findings", async () => {
+    // Prepare
+    const page = await h.signedIn("facilitator");
+    await page.goto("/acties");
+    await checkA11y(page);
+    // Act + assess: reminders for the harness quarter (CD has nothing, EF only a rejected file)
+    await page.getByLabel("Kwartaal", { exact: true }).first().fill(h.quarter);
+    await page.getByRole("button", { name: "Stuur herinneringen" }).click();
+    await expect.poll(() => mainText(page)).toContain(`Herinneringen voor ${h.quarter}`);
+    const reminded = await mainText(page);
+    expect(reminded).toMatch(/CD: herinnering verstuurd/);
+    expect(reminded).toMatch(/EF: herinnering verstuurd/);
+    expect(reminded).not.toMatch(/AB:/);
+    await checkA11y(page);
+
+    // An occupancy file with an error: its verdict page names row and column.
+    const year = h.quarter.slice(0, 4);
+    await page.locator("#bestand").setInputFiles({
+      name: "bezetting fout.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(`Locatie;Maand;Gemiddelde bezetting\nAB;${year}-13;10\n`),
+    });
+    await page.getByRole("button", { name: "Lees in" }).click();
+    await page.waitForURL(/\/acties\/bezetting\/[0-9a-f]{20}$/);
+    const refused = await mainText(page);
+    expect(refused).toContain("Afgewezen");
+    expect(refused).toMatch(/Rij 2, kolom Maand/);
+    await checkA11y(page);
+
+    // A good one.
+    await page.goto("/acties");
+    await page.locator("#bestand").setInputFiles({
+      name: "bezetting.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(`Locatie;Maand;Gemiddelde bezetting\nAB;${year}-01;10,5\nCD;${year}-01;8\n`),
+    });
+    await page.getByRole("button", { name: "Lees in" }).click();
+    await page.waitForURL(/\/acties\/bezetting\/[0-9a-f]{20}$/);
+    expect(await mainText(page)).toContain("Bezetting ingelezen uit bezetting.csv: 2 regels");
+    await checkA11y(page);
+
+    // A form error (the range backwards) is announced on the page.
+    await page.goto("/acties");
+    await page.getByLabel("Van kwartaal").fill("2024-Q3");
+    await page.getByLabel("Tot en met kwartaal").fill("2024-Q1");
+    await page.getByRole("button", { name: /Maak de rapportage/ }).click();
+    await expect.poll(() => mainText(page)).toContain("ligt vóór");
+    expect(await page.getByRole("alert").count()).toBeGreaterThan(0);
+    await checkA11y(page);
+    await page.context().close();
+  });
 });
