@@ -53,6 +53,7 @@ export async function createPortalHandler(env: Record<string, string | undefined
     upload: createPresignedUpload({
       client: new S3Client({ region }),
       bucket: DROPZONE_BUCKET,
+      region,
       dataKeyArn: config.DATA_KEY_ARN,
       maxBytes: Math.round(config.MAX_FILE_MB * 1024 * 1024),
     }),

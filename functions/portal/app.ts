@@ -55,6 +55,8 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
   const app = new Hono<PortalEnv>();
   const now = deps.now ?? (() => new Date());
   const limiter = createSignInLimiter();
+  const uploadOrigin =
+    deps.upload.kind === "presigned-post" ? [deps.upload.origin ?? "https://*.amazonaws.com"] : [];
 
   app.use(
     "*",
@@ -64,12 +66,12 @@ export function createPortalApp(deps: PortalDeps): PortalApp {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'", ...(deps.upload.kind === "presigned-post" ? ["https://*.amazonaws.com"] : [])],
+        connectSrc: ["'self'", ...uploadOrigin],
         workerSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'", ...(deps.upload.kind === "presigned-post" ? ["https://*.amazonaws.com"] : [])],
+        formAction: ["'self'", ...uploadOrigin],
       },
       strictTransportSecurity: deps.https ? "max-age=63072000; includeSubDomains" : false,
       referrerPolicy: "no-referrer",

@@ -244,6 +244,8 @@ export interface PresignedUploadOptions {
   client: S3Client;
   /** The drop-zone bucket. */
   bucket: string;
+  /** Its region: the browser posts to `https://<bucket>.s3.<region>.amazonaws.com`. */
+  region: string;
   /** ARN of the data key: the only key the drop zone accepts. */
   dataKeyArn: string;
   /** The largest file accepted, in bytes. */
@@ -262,6 +264,7 @@ export interface PresignedUploadOptions {
 export function createPresignedUpload(opts: PresignedUploadOptions): Required<UploadTarget> {
   return {
     kind: "presigned-post",
+    origin: `https://${opts.bucket}.s3.${opts.region}.amazonaws.com`,
     async presign({ location, quarter, scope, fileName }) {
       const prefix = `${locationCode.parse(location)}/${quarterId.parse(quarter)}/${scopeSchema.parse(scope)}/`;
       return presignInto(opts, prefix, safeFileName(fileName), opts.maxBytes);

@@ -64,6 +64,11 @@ export interface IdentityProvider {
 export interface UploadTarget {
   readonly kind: "direct" | "presigned-post";
   /**
+   * Presigned POST: the origin the browser posts to (the drop-zone bucket), the one extra origin
+   * of the Content Security Policy's `connect-src` and `form-action`.
+   */
+  readonly origin?: string;
+  /**
    * AWS: a presigned POST (URL + form fields) whose policy pins the key prefix
    * `<LOC>/<YYYY-Qn>/<scope>/`, the size range and SSE-KMS with the data key.
    */

@@ -235,7 +235,7 @@ export async function mainText(page: Page): Promise<string> {
  * `assertNoCspViolations`): a page that only works with inline script or style fails here.
  */
 const cspViolations = new WeakMap<Page, string[]>();
-function watchCsp(page: Page): void {
+export function watchCsp(page: Page): void {
   const seen: string[] = [];
   cspViolations.set(page, seen);
   page.on("console", (msg) => {

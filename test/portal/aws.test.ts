@@ -29,6 +29,7 @@ describe("presigned upload", () => {
   const upload = createPresignedUpload({
     client,
     bucket: "vbm-dropzone-111122223333-eu-west-1",
+    region: "eu-west-1",
     dataKeyArn: DATA_KEY,
     maxBytes: 50 * 1024 * 1024,
   });
@@ -42,6 +43,9 @@ describe("presigned upload", () => {
     });
     expect(post.key).toBe("AB/2026-Q3/seclusion/export.csv");
     expect(post.url).toContain("vbm-dropzone-111122223333-eu-west-1");
+    // The browser posts to the one origin the Content Security Policy allows.
+    expect(new URL(post.url).origin).toBe(upload.origin);
+    expect(upload.origin).toBe("https://vbm-dropzone-111122223333-eu-west-1.s3.eu-west-1.amazonaws.com");
     expect(post.fields.key).toBe(post.key);
     expect(post.fields["x-amz-server-side-encryption"]).toBe("aws:kms");
     expect(post.fields["x-amz-server-side-encryption-aws-kms-key-id"]).toBe(DATA_KEY);
@@ -92,6 +96,7 @@ describe("presigned occupancy upload (the facilitator)", () => {
   const upload = createPresignedUpload({
     client,
     bucket: "vbm-dropzone-111122223333-eu-west-1",
+    region: "eu-west-1",
     dataKeyArn: DATA_KEY,
     maxBytes: 50 * 1024 * 1024,
   });
