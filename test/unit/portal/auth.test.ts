@@ -5,6 +5,7 @@ import { createPortalApp } from "../../../functions/portal/app.ts";
 import { createPasswordIdentity, createSignInLimiter } from "../../../functions/portal/session.ts";
 import { addUser, checkPassword, readUsers } from "../../../functions/portal/users.ts";
 import { tempDir } from "../../helpers.ts";
+import { cookieClient } from "./portal-helpers.ts";
 
 let cleanup = () => {};
 afterEach(() => cleanup());
@@ -31,22 +32,7 @@ async function setup() {
     now: () => clock,
   });
   /** A browser: keeps cookies between requests. */
-  const jar = new Map<string, string>();
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await app.request(path, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = (pair ?? "").split("=");
-      if (k) jar.set(k, v.join("="));
-    }
-    return res;
-  };
-  const csrf = async () => {
-    const html = await (await request("/inloggen")).text();
-    return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
-  };
+  const { jar, request, csrf } = cookieClient(() => app, { redirect: "manual" });
   const signIn = async (email: string, password: string) =>
     request("/inloggen", {
       method: "POST",

@@ -15,6 +15,7 @@ import { createPasswordIdentity } from "../../../functions/portal/session.ts";
 import { addUser } from "../../../functions/portal/users.ts";
 import { deliveryKey } from "../../../schemas/delivery.ts";
 import { csvBytes, tempDir } from "../../helpers.ts";
+import { cookieClient } from "./portal-helpers.ts";
 
 const SECRET = "test-secret-test-secret-test-secret";
 const PASSWORD = "een lang wachtwoord";
@@ -36,22 +37,7 @@ let cleanup = () => {};
 
 /** A browser: keeps cookies between requests. */
 function browser(target: () => PortalApp = () => app) {
-  const jar = new Map<string, string>();
-  const request = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await target().request(path, { ...init, headers });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [k, ...v] = (pair ?? "").split("=");
-      if (k) jar.set(k, v.join("="));
-    }
-    return res;
-  };
-  const csrf = async () => {
-    const page = await (await request("/inloggen")).text();
-    return /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
-  };
+  const { request, csrf } = cookieClient(target);
   const signIn = async (email: string) => {
     const form = new URLSearchParams({ _csrf: await csrf(), email, wachtwoord: PASSWORD });
     const res = await request("/inloggen", { method: "POST", body: form });

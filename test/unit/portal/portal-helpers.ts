@@ -98,3 +98,34 @@ export function matrixOf(page: string): { quarters: string[]; rows: Map<string, 
     );
   return { quarters, rows };
 }
+
+/**
+ * A browser for `app.request`: keeps the cookies the app sets and sends them back, and reads the
+ * CSRF token of the sign-in form. `redirect: "manual"` keeps redirects as responses.
+ */
+export function cookieClient(
+  target: () => { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  opts: { redirect?: RequestRedirect } = {},
+) {
+  const jar = new Map<string, string>();
+  const request = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (jar.size > 0) headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await target().request(path, {
+      ...init,
+      headers,
+      ...(opts.redirect ? { redirect: opts.redirect } : {}),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, ...v] = (pair ?? "").split("=");
+      if (k) jar.set(k, v.join("="));
+    }
+    return res;
+  };
+  const csrf = async () => {
+    const page = await (await request("/inloggen")).text();
+    return /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
+  };
+  return { jar, request, csrf };
+}
