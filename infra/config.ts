@@ -99,6 +99,12 @@ export const infraContext = z.object({
   "vbm:portalOrigins": list(z.string().regex(/^https:\/\/[a-z0-9.*-]+$/, "expected https://<host>")).default([
     "https://*.cloudfront.net",
   ]),
+  /**
+   * The portal's URL (the `PortalUrl` output, or its custom domain), for the links in receipt and
+   * reminder mails. Known only after the first deploy of the portal stack, which comes after the
+   * functions that send those mails; until it is set, mails name the drop-zone path instead.
+   */
+  "vbm:portalUrl": z.url({ protocol: /^https$/, hostname: /^[a-z0-9.-]+$/ }).optional(),
   /** The largest file the portal lets a location upload (the presigned POST's size limit), in MB. */
   "vbm:maxFileMb": z.coerce
     .number()
@@ -130,6 +136,7 @@ export interface InfraConfig {
   facilitatorEmails: string[];
   maxFileMb: number;
   portalOrigins: string[];
+  portalUrl: string | null;
 }
 
 export class InfraConfigError extends Error {
@@ -174,6 +181,7 @@ export function loadInfraConfig(node: Node): InfraConfig {
     facilitatorEmails: c["vbm:facilitatorEmails"],
     maxFileMb: c["vbm:maxFileMb"],
     portalOrigins: c["vbm:portalOrigins"],
+    portalUrl: c["vbm:portalUrl"]?.replace(/\/+$/, "") ?? null,
   };
 }
 

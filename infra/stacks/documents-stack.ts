@@ -105,6 +105,8 @@ export class DocumentsStack extends Stack {
       MAIL_FROM: config.mailFrom,
       SES_CONFIGURATION_SET,
       FACILITATOR_EMAILS: config.facilitatorEmails.join(","),
+      // Reminders link to the portal's delivery page once its URL is configured.
+      ...(config.portalUrl ? { PORTAL_URL: config.portalUrl } : {}),
     };
     const common = {
       dataKey,

@@ -381,6 +381,8 @@ export class PipelineStack extends Stack {
         ...storageEnvironment,
         MAIL_FROM: config.mailFrom,
         SES_CONFIGURATION_SET,
+        // The receipt mail links to the receipt in the portal once its URL is configured.
+        ...(config.portalUrl ? { PORTAL_URL: config.portalUrl } : {}),
       },
       permissions: sendReceiptPermissions,
     });

@@ -27,7 +27,11 @@ beforeAll(async () => {
   // The throwaway variant synthesises in parallel with (or after) the shared assembly.
   const [shared, v] = await Promise.all([
     sharedAssembly(),
-    synthVariant({ "vbm:retainData": false, "vbm:rawRetentionDays": 7 }),
+    synthVariant({
+      "vbm:retainData": false,
+      "vbm:rawRetentionDays": 7,
+      "vbm:portalUrl": "https://portaal.vbm.example/",
+    }),
   ]);
   assembly = shared.assembly;
   data = assembly.template("VbmData");
@@ -351,6 +355,27 @@ describe("context", () => {
     const dropzone = buckets.find(([, b]) => flat(props(b).BucketName) === flatBucketName("dropzone"));
     const rules = (props((dropzone as [string, Json])[1]).LifecycleConfiguration as { Rules: Json[] }).Rules;
     expect(rules.find((r) => r.Id === "expire-current-objects")?.ExpirationInDays).toBe(7);
+  });
+
+  it("gives the mail-sending functions the portal's URL once vbm:portalUrl is set (and not before)", () => {
+    expect(variant.assembly, variant.run.stderr).toBeDefined();
+    const envOf = (a: Assembly, stack: string, name: string) => {
+      const found = resourcesOf(a.template(stack), "AWS::Lambda::Function").find(
+        ([, r]) => props(r).FunctionName === name,
+      );
+      expect(found, name).toBeDefined();
+      return ((props((found as [string, Json])[1]).Environment as Json).Variables ?? {}) as Json;
+    };
+    for (const [stack, name] of [
+      ["VbmPipeline", "vbm-send-receipt"],
+      ["VbmDocuments", "vbm-send-factsheets"],
+    ] as const) {
+      expect(envOf(variant.assembly as Assembly, stack, name).PORTAL_URL, name).toBe(
+        "https://portaal.vbm.example",
+      );
+      expect(envOf(assembly, stack, name).PORTAL_URL, name).toBeUndefined();
+    }
+    expect(() => infraConfig({ "vbm:portalUrl": "http://portaal.vbm.example" })).toThrow(/vbm:portalUrl/);
   });
 
   it("refuses an invalid context value with the key in the message", () => {
