@@ -185,7 +185,7 @@ async function commandValidate(positionals: string[], values: Args, io: Io): Pro
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const { report } = await validateDelivery(await load(), { ...opts, fileName, limits: readLimits(io) });
-  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report, "check"));
   return report.valid ? 0 : 1;
 }
 
