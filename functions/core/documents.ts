@@ -4,6 +4,7 @@ import type { FactsheetInput, NationalReportInput } from "../../schemas/document
 import type { FiguresModel } from "../../schemas/figures.ts";
 import type { LocationConfig } from "../../schemas/locations.ts";
 import { previousQuarter, quarterRange } from "../../schemas/quarter.ts";
+import { NoDataError } from "../errors.ts";
 import type { Clock, Logger, Mailer, ObjectStore, QueryEngine } from "../ports.ts";
 import { renderFactsheet } from "../reports/factsheet.ts";
 import { factsheetMail, nationalReportMail, reminderMail } from "../reports/mail-texts.ts";
@@ -248,6 +249,10 @@ export async function makeNationalReport(
   const settings = deps.suppression ?? defaultSuppression;
   const quarters = quarterRange(from, to);
   const total = await figures(deps, from, to, null);
+  if (total.deliveries.every((d) => d.status === "missing"))
+    throw new NoDataError(
+      `Over ${from === to ? from : `${from} t/m ${to}`} is er geen enkele levering geaccepteerd; er is geen landelijke rapportage gemaakt.`,
+    );
   const perQuarter = await Promise.all(quarters.map((q) => figures(deps, q, q, null)));
   const range: NationalReportInput = {
     from,
@@ -298,8 +303,12 @@ export async function makeIgjExport(
   const m = /^(\d{4})-H([12])$/.exec(half);
   if (!m) throw new RangeError(`not a half year: ${half}`);
   const [from, to] = m[2] === "1" ? [`${m[1]}-Q1`, `${m[1]}-Q2`] : [`${m[1]}-Q3`, `${m[1]}-Q4`];
-  const perLocation = await Promise.all(deps.locations.map((l) => figures(deps, from, to, l.code)));
   const national = await figures(deps, from, to, null);
+  if (national.deliveries.every((d) => d.status === "missing"))
+    throw new NoDataError(
+      `Over ${half} (${from} t/m ${to}) is er geen enkele levering geaccepteerd; er is geen IGJ-aanlevering gemaakt.`,
+    );
+  const perLocation = await Promise.all(deps.locations.map((l) => figures(deps, from, to, l.code)));
   const deliveries: DeliveryLogEntry[] = [];
   for (const l of deps.locations)
     for (const q of quarterRange(from, to)) {
