@@ -81,6 +81,7 @@ export async function documentDeps(
 const statusText: Record<FactsheetOutcome["status"], string> = {
   created: "gemaakt",
   sent: "gemaakt en verstuurd",
+  "resent-corrected": "gemaakt en opnieuw verstuurd als gecorrigeerde factsheet (de cijfers zijn veranderd)",
   "already-sent": "gemaakt; was al verstuurd, niet opnieuw verstuurd",
   reminded: "geen levering: herinnering verstuurd",
   "already-reminded": "geen levering: herinnering was al verstuurd",

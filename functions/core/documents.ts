@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { queryHash, queryNames } from "../../queries/index.ts";
 import type { DeliveryLogEntry } from "../../schemas/curated.ts";
 import type { FactsheetInput, NationalReportInput } from "../../schemas/documents.ts";
@@ -36,6 +37,8 @@ export interface DocumentDeps {
 export type FactsheetStatus =
   | "created"
   | "sent"
+  /** Sent again, marked as corrected: the facts shown changed since the last message. */
+  | "resent-corrected"
   | "already-sent"
   | "reminded"
   | "already-reminded"
@@ -147,7 +150,13 @@ export async function makeFactsheet(
   );
   if (!opts.send) return { ...base, status: "created", pdfKey };
   const record = documentKeys.sent(quarter, location.code, "factsheet");
-  if (!opts.resend && (await deps.store.exists("reports", record)))
+  const contentHash = factsheetContentHash(input);
+  const previous = await readJson<{ contentHash?: string }>(deps.store, "reports", record);
+  // Sent before: only again when the facts shown changed (a corrected delivery). A record
+  // without a hash (made before hashes were kept) counts as the same content.
+  const corrected =
+    previous !== undefined && previous.contentHash !== undefined && previous.contentHash !== contentHash;
+  if (!opts.resend && previous !== undefined && !corrected)
     return { ...base, status: "already-sent", pdfKey };
   if (location.emails.length === 0) return { ...base, status: "no-recipients", pdfKey };
   // A resend is a new message per delivery: the idempotency key names the delivery it shows.
@@ -159,6 +168,7 @@ export async function makeFactsheet(
     quarter,
     headline: `${input.current.total} maatregelen, ${input.current.uniqueYouth} jongeren`,
     bodyHtml: rendered.html,
+    corrected,
   });
   const sent = await requireMailer(deps).send({
     to: location.emails,
@@ -170,11 +180,27 @@ export async function makeFactsheet(
         contentType: "application/pdf",
       },
     ],
-    idempotencyKey: `factsheet/${quarter}/${location.code}${resentOf ? `/${resentOf}` : ""}`,
+    idempotencyKey: `factsheet/${quarter}/${location.code}${resentOf ? `/${resentOf}` : corrected ? `/${contentHash.slice(0, 16)}` : ""}`,
   });
-  await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
-  deps.logger.info("factsheet sent", { location: location.code, quarter });
-  return { ...base, status: "sent", pdfKey };
+  await deps.store.put(
+    "reports",
+    record,
+    json({ ...sent, to: location.emails, sentAt: deps.clock.now(), contentHash }),
+  );
+  deps.logger.info("factsheet sent", { location: location.code, quarter, corrected });
+  return { ...base, status: corrected ? "resent-corrected" : "sent", pdfKey };
+}
+
+/**
+ * sha256 of the facts a location's factsheet shows about itself: its figures this quarter and
+ * the previous one, its signals and validation warnings. Not the PDF (it holds the date it was
+ * made) and not the national comparison (a delivery of another location must not send every
+ * location its factsheet again).
+ */
+export function factsheetContentHash(input: FactsheetInput): string {
+  const { location, quarter, current, previous, signals, warnings } = input;
+  const facts = { location, quarter, current, previous, signals, warnings };
+  return createHash("sha256").update(JSON.stringify(facts), "utf8").digest("hex");
 }
 
 /** What sending reminders needs: no query engine. */

@@ -274,3 +274,40 @@ describe("without a locations config", () => {
     expect(csv).toContain("AB;alle typen;ontbreekt");
   });
 });
+
+describe("a corrected delivery reaches the location", () => {
+  const factsheetMails = () => received.filter((r) => r.rcptTo.includes("registratie@eik.example"));
+  const subjectOf = (raw: string) => /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1] ?? "";
+
+  it("sends a factsheet again, marked as corrected, when its content changed; unchanged content only once", async () => {
+    // Make sure the first factsheet went out (the first describe may have sent it already).
+    expect((await cli("factsheets", "--quarter", "2023-Q3", "--send")).code).toBe(0);
+    const before = factsheetMails().length;
+    expect(before).toBeGreaterThanOrEqual(1);
+    // AB corrects its file: the last measure was registered twice by mistake → 11 measures.
+    writeFileSync(join(dir, "ab-fixed.csv"), csvBytes(rows.slice(0, -1)));
+    const fixed = await cli("deliver", join(dir, "ab-fixed.csv"), "--location", "AB", "--quarter", "2023-Q3");
+    expect(fixed.code, fixed.err).toBe(0);
+    const again = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/AB 2023-Q3: gemaakt en opnieuw verstuurd/);
+    const after = factsheetMails();
+    expect(after).toHaveLength(before + 1);
+    const corrected = after.at(-1)?.raw ?? "";
+    expect(subjectOf(corrected)).toMatch(/gecorrigeerd/i);
+    expect(corrected).toContain("filename=factsheet-AB-2023-Q3.pdf");
+    // The same content again (the corrected file delivered once more): nothing is sent.
+    const same = await cli("deliver", join(dir, "ab-fixed.csv"), "--location", "AB", "--quarter", "2023-Q3");
+    expect(same.code, same.err).toBe(0);
+    const third = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(third.out).toMatch(/AB 2023-Q3: .*al verstuurd/);
+    expect(factsheetMails()).toHaveLength(before + 1);
+    // The record of what was sent holds a hash of the facts shown, never the youth numbers.
+    const record = readFileSync(
+      join(dir, "data", "reports", "sent", "2023-Q3", "AB", "factsheet.json"),
+      "utf8",
+    );
+    expect(JSON.parse(record).contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(record).not.toMatch(/AB\d{4}/);
+  });
+});
