@@ -260,7 +260,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       blocks.push({
         kind: "paragraph",
         muted: true,
-        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek. Een landelijk aandeel dat op minder dan 5 maatregelen berust, tonen we niet (–): zo is niemand te herkennen.",
+        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek. Een landelijk aandeel dat op minder dan 5 maatregelen berust, of dat verborgen is om zo’n klein aantal te beschermen, tonen we niet (–): zo is niemand te herkennen.",
       });
     }
 
