@@ -106,6 +106,14 @@ describe("vbm-monitor CLI end to end", () => {
     expect(res.code).toBe(0);
     const m = JSON.parse(res.out) as FiguresModel;
 
+    // The rate per 10 places has one unit, per quarter, and says so: all types over AB (the
+    // location that delivered all types), occupancy 10,5 + 10 + 9,5 = 30 → 30 × n / 30.
+    const abAll = ab.length;
+    const human = await cli("figures", "--quarter", "2023-Q1");
+    expect(human.out).toContain("per 10 plaatsen per kwartaal");
+    expect(human.out).toContain(((30 * abAll) / 30).toFixed(1).replace(".", ","));
+    expect(human.out).not.toMatch(/2023-0[123]\s+\d+,\d\s*$/m);
+
     // Assess: totals and youth
     expect(m.total).toBe(85);
     expect(m.uniqueYouth).toBe(new Set(all.map((r) => r[0])).size);
