@@ -40,3 +40,11 @@ export class BrokenObjectError extends SystemError {
     super(message, options);
   }
 }
+
+/**
+ * There is nothing to show: no accepted delivery in the asked range (or for the asked location).
+ * The CLI exits with 1 and a Dutch message, never with an empty document.
+ */
+export class NoDataError extends UserError {
+  override readonly name = "NoDataError";
+}

@@ -49,18 +49,21 @@ export interface NationalReportInput {
   /** Delivery matrix: location × quarter; `zero` = accepted header-only delivery. */
   matrix: { location: string; quarter: string; status: "all" | "seclusion" | "missing" | "zero" }[];
   generatedAt: string;
-  /** Cells below this count are shown as `<threshold`. */
+  /** Small counts (below this) are shown as `<threshold`; cells hidden to protect them as `x`. */
   suppressionThreshold: number;
 }
 
 /**
- * A count after disclosure control: `value` is null when the cell is suppressed (shown as
- * `<threshold`, e.g. `<5`, for primary suppression, and also for secondary suppression so that
- * a suppressed cell cannot be derived from totals).
+ * A count after disclosure control: `value` is null when the cell is suppressed. A small count
+ * (primary suppression, 1 … threshold−1) is shown as `<threshold` (e.g. `<5`); a cell hidden to
+ * protect another one (secondary suppression, `secondary: true`) is shown as hidden (`x`), never
+ * as `<5`: it is not below the threshold.
  */
 export interface Cell {
   value: number | null;
   suppressed: boolean;
+  /** Only on a suppressed cell: hidden to protect another cell, not itself a small count. */
+  secondary?: true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { locationCode, quarterId } from "../../schemas/delivery.ts";
+import type { LocationConfig } from "../../schemas/locations.ts";
 import type { Runtime } from "../compose.ts";
 import {
   type DocumentDeps,
@@ -9,7 +10,8 @@ import {
   makeIgjExport,
   makeNationalReport,
 } from "../core/documents.ts";
-import { UserError } from "../errors.ts";
+import { NoDataError, UserError } from "../errors.ts";
+import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./actions.ts";
 import type { Io } from "./main.ts";
 
 /** The document commands: factsheet, factsheets, report and igj-export. */
@@ -35,14 +37,42 @@ function quarterArg(value: string | undefined, option: string): string {
   return q;
 }
 
+/**
+ * The locations the documents are for: the locations config, or — without one — the locations
+ * of the delivery log, with a note that names the missing config. Sending needs the config (it
+ * holds the e-mail addresses): without it, refused.
+ */
+async function documentLocations(runtime: Runtime, send: boolean, io: Io): Promise<LocationConfig[]> {
+  const config = await runtime.loadLocations();
+  if (config.length > 0) return config;
+  const place = locationsConfigPlace(runtime);
+  if (send)
+    throw new UserError(
+      `Er is geen lijst van locaties (${place}). Daarin staan de e-mailadressen; zonder die lijst kan er niets worden verstuurd. Maak de lijst (zie de README) en probeer het opnieuw. Er is niets verstuurd.`,
+    );
+  const codes = await loggedLocations(runtime);
+  if (codes.length === 0)
+    throw new NoDataError(
+      `Er is geen lijst van locaties (${place}) en er is nog nooit een bestand geleverd: er is niets om te maken.`,
+    );
+  io.err(
+    `Let op: er is geen lijst van locaties (${place}). De locaties komen daarom uit het leveringslogboek: ${codes.join(", ")}. Een locatie die nog nooit iets leverde, ontbreekt zo.`,
+  );
+  return codes.map((code) => ({ code, name: code, emails: [] }));
+}
+
 /** Everything the document functions need, from the runtime (whatever its mode). */
-export async function documentDeps(runtime: Runtime, withMailer: boolean): Promise<DocumentDeps> {
+export async function documentDeps(
+  runtime: Runtime,
+  withMailer: boolean,
+  locations?: readonly LocationConfig[],
+): Promise<DocumentDeps> {
   return {
     engine: await runtime.openQueryEngine(),
     store: runtime.store,
     clock: runtime.ports.clock,
     logger: runtime.ports.logger,
-    locations: await runtime.loadLocations(),
+    locations: locations ?? (await runtime.loadLocations()),
     ...(withMailer ? { mailer: await runtime.mailer() } : {}),
     portalUrl: runtime.portalUrl,
   };
@@ -51,6 +81,7 @@ export async function documentDeps(runtime: Runtime, withMailer: boolean): Promi
 const statusText: Record<FactsheetOutcome["status"], string> = {
   created: "gemaakt",
   sent: "gemaakt en verstuurd",
+  "resent-corrected": "gemaakt en opnieuw verstuurd als gecorrigeerde factsheet (de cijfers zijn veranderd)",
   "already-sent": "gemaakt; was al verstuurd, niet opnieuw verstuurd",
   reminded: "geen levering: herinnering verstuurd",
   "already-reminded": "geen levering: herinnering was al verstuurd",
@@ -70,18 +101,31 @@ export async function commandFactsheet(
   all: boolean,
 ): Promise<number> {
   const quarter = quarterArg(args.quarter, "quarter");
-  const deps = await documentDeps(runtime, args.send === true);
+  const code = (args.location ?? "").toUpperCase();
+  if (!all) {
+    if (!locationCode.safeParse(code).success)
+      throw new UserError("Geef de locatie op met --location, bijv. --location AB.");
+    await requireKnownLocation(runtime, code);
+  }
+  const locations = all ? await documentLocations(runtime, args.send === true, io) : undefined;
+  const deps = await documentDeps(runtime, args.send === true, locations);
   try {
     let outcomes: FactsheetOutcome[];
-    if (all) outcomes = await makeFactsheets(deps, quarter, { send: args.send === true });
-    else {
-      const code = (args.location ?? "").toUpperCase();
-      if (!locationCode.safeParse(code).success)
-        throw new UserError("Geef de locatie op met --location, bijv. --location AB.");
+    if (all) {
+      outcomes = await makeFactsheets(deps, quarter, { send: args.send === true });
+      if (outcomes.every((o) => o.status === "no-delivery"))
+        throw new NoDataError(
+          `Over ${quarter} is er van geen enkele locatie een levering geaccepteerd; er zijn geen factsheets gemaakt.`,
+        );
+    } else {
       const location = deps.locations.find((l) => l.code === code) ?? { code, name: code, emails: [] };
       if (args.send && location.emails.length === 0)
         throw new UserError(`Voor locatie ${code} staan geen e-mailadressen in de lijst van locaties.`);
       outcomes = [await makeFactsheet(deps, location, quarter, { send: args.send === true })];
+      if (outcomes[0]?.status === "no-delivery")
+        throw new NoDataError(
+          `Locatie ${code} heeft over ${quarter} geen geaccepteerde levering; er is geen factsheet gemaakt.`,
+        );
     }
     io.out(
       args.json ? JSON.stringify(outcomes, null, 2) : outcomes.map((o) => describe(runtime, o)).join("\n"),
@@ -127,7 +171,7 @@ export async function commandIgjExport(runtime: Runtime, args: DocumentArgs, io:
     throw new UserError(
       "Geef het halfjaar op met --half, bijv. --half 2024-H1 (januari t/m juni) of 2024-H2.",
     );
-  const deps = await documentDeps(runtime, false);
+  const deps = await documentDeps(runtime, false, await documentLocations(runtime, false, io));
   try {
     // The key versions come from the deliveries in the half year: the export never reads the key.
     const { keys } = await makeIgjExport(deps, half, []);

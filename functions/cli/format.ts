@@ -1,4 +1,6 @@
 import type { FiguresModel } from "../../schemas/figures.ts";
+import { quarterMonths, quarterRange } from "../../schemas/quarter.ts";
+import { quarterRate } from "../reports/figures-text.ts";
 
 export { formatReport } from "../reports/validation-text.ts";
 
@@ -53,11 +55,21 @@ export function formatFigures(m: FiguresModel): string {
   );
   const most = m.youthFrequency.at(-1);
   if (most) lines.push(`Aantal maatregelen per jongere: 1 tot ${most.measures}.`);
-  const rates = m.rates.filter((r) => r.scope === "all" && r.per10 !== null);
-  if (rates.length > 0) {
+  // Rates in one unit, the same as the factsheet and the national report: per quarter.
+  const perQuarter = quarterRange(m.from, m.to).map((q) => {
+    const months = new Set(quarterMonths(q));
+    const rates = m.rates.filter((r) => months.has(r.month));
+    return { q, all: quarterRate(rates, "all").per10, seclusion: quarterRate(rates, "seclusion").per10 };
+  });
+  if (perQuarter.some((r) => r.all !== null || r.seclusion !== null)) {
+    const show = (v: number | null) => (v === null ? "–" : num(v)).padStart(12);
     lines.push("");
-    lines.push("Maatregelen per 10 plaatsen (gemiddelde bezetting), alle typen:");
-    for (const r of rates) lines.push(`  ${r.month}  ${num(r.per10 ?? 0).padStart(6)}`);
+    lines.push("Maatregelen per 10 plaatsen per kwartaal (gemiddelde bezetting):");
+    lines.push(`  ${"kwartaal".padEnd(8)} ${"alle typen".padStart(12)} ${"afzonderen".padStart(12)}`);
+    for (const r of perQuarter) lines.push(`  ${r.q.padEnd(8)} ${show(r.all)} ${show(r.seclusion)}`);
+    lines.push(
+      "  (alle typen: locaties die alle typen leverden; afzonderen: ook locaties die alleen afzonderen leverden)",
+    );
   }
   lines.push("");
   lines.push(

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,8 +13,8 @@ import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime }
 import { ConfigError } from "../config.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
-import { SystemError, UserError } from "../errors.ts";
-import { deliverFile, figuresFor } from "./actions.ts";
+import { NoDataError, SystemError, UserError } from "../errors.ts";
+import { deliverFile, figuresFor, requireDelivered, requireKnownLocation } from "./actions.ts";
 import { formatFigures, formatReport } from "./format.ts";
 
 /** The document commands load charts, PDF and AWS clients: only when one of them runs. */
@@ -57,7 +58,7 @@ Opdrachten:
       Maak een voorbeeldmonitor met 16 fictieve locaties (2023 Q1–Q3).
 
 Algemene optie: --data-dir MAP (standaard ./.vbm of VBM_DATA_DIR).
-Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd, 2 gebruiksfout of systeemfout.`;
+Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd of geen gegevens om te tonen, 2 gebruiksfout of systeemfout.`;
 
 type Args = {
   from?: string | undefined;
@@ -181,11 +182,26 @@ function dataDir(values: Args, io: Io): string {
   return values["data-dir"] ?? io.env.VBM_DATA_DIR ?? ".vbm";
 }
 
+/**
+ * The runtime for commands that only read (figures and documents): locally the data dir must
+ * exist, so a mistyped --data-dir is named instead of giving empty figures.
+ */
+function readRuntimeFor(values: Args, io: Io): Promise<Runtime> {
+  if (io.env.VBM_MODE !== "aws") {
+    const dir = dataDir(values, io);
+    if (!existsSync(dir))
+      throw new UserError(
+        `De gegevensmap "${dir}" bestaat niet. Controleer --data-dir (of VBM_DATA_DIR); zonder die optie is het ./.vbm.`,
+      );
+  }
+  return runtimeFor(values, io);
+}
+
 async function commandValidate(positionals: string[], values: Args, io: Io): Promise<number> {
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const { report } = await validateDelivery(await load(), { ...opts, fileName, limits: readLimits(io) });
-  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report, "check"));
   return report.valid ? 0 : 1;
 }
 
@@ -248,8 +264,10 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
       `"${values.location}" is geen locatiecode: gebruik twee letters, bijv. --location AB.`,
     );
   // In AWS mode (VBM_MODE=aws) the figures come from Athena, never from a local folder.
-  const runtime = await runtimeFor(values, io);
+  const runtime = await readRuntimeFor(values, io);
+  if (location) await requireKnownLocation(runtime, location);
   const model = await figuresFor(runtime, { from, to, location });
+  requireDelivered(model);
   io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
   return 0;
 }
@@ -280,15 +298,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case "factsheet":
       case "factsheets":
         return await (await documents()).commandFactsheet(
-          await runtimeFor(values, io),
+          await readRuntimeFor(values, io),
           values,
           io,
           command === "factsheets",
         );
       case "report":
-        return await (await documents()).commandReport(await runtimeFor(values, io), values, io);
+        return await (await documents()).commandReport(await readRuntimeFor(values, io), values, io);
       case "igj-export":
-        return await (await documents()).commandIgjExport(await runtimeFor(values, io), values, io);
+        return await (await documents()).commandIgjExport(await readRuntimeFor(values, io), values, io);
       case "serve":
         return await (await import("./portal.ts")).commandServe(dataDir(values, io), values, io);
       case "users":
@@ -312,6 +330,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
         `vbm-monitor: VBM_MODE=aws werkt met AWS (S3, Athena), maar deze instellingen ontbreken of kloppen niet: ${[...new Set(e.variables)].join(", ")}. Zet ze (zie de README, onder Deploy) of laat VBM_MODE weg om met de lokale gegevensmap te werken. Er is niets gelezen of veranderd.`,
       );
       return 2;
+    }
+    if (e instanceof NoDataError) {
+      io.err(`vbm-monitor: ${e.message}`);
+      return 1;
     }
     if (e instanceof UserError || e instanceof SystemError) {
       io.err(`vbm-monitor: ${e.message}`);

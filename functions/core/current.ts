@@ -37,7 +37,7 @@ export interface Snapshot {
   broken: BrokenObject[];
 }
 
-const LOG_PREFIX = "delivery-log/";
+export const LOG_PREFIX = "delivery-log/";
 const OCCUPANCY_LOG_PREFIX = "occupancy-log/";
 const READ_CONCURRENCY = 16;
 

@@ -36,8 +36,12 @@
  * goes too; column A has one (3), so 6 goes; column B then has one (8), so 10 goes. Now every
  * row and column has two suppressed cells and no suppressed value follows from one line.
  *
- * `<5` therefore means "not shown to protect privacy": either a small count or a cell hidden so
- * that a small count cannot be derived from totals.
+ * A published document tells the two apart: a small count (primary) is shown as `<5`, a cell
+ * hidden to protect another (secondary) as hidden (`x`), never as `<5` — it is not below 5.
+ * Because a reader then knows a hidden secondary cell is at least `threshold` and a small one
+ * at least 1, a line with a published total whose hidden cells add up to exactly those lower
+ * bounds would give every hidden value away: such a line gets one more partner suppressed
+ * (rule 2 is applied together with this check until nothing changes).
  *
  * Which lines a figures model has: months → total; categories → total; types within a
  * category → the category; start hours → total; care-plan answers → total; youth-frequency
@@ -99,6 +103,27 @@ export function suppressCells(
   lines: readonly Line[],
   settings: SuppressionSettings = defaultSuppression,
 ): boolean[] {
+  return suppressionOf(values, lines, settings).map((s) => s !== null);
+}
+
+/**
+ * Why a value is suppressed: `small` (primary: a count of 1 … threshold−1), `secondary` (hidden
+ * to protect another value; its count is 0? never — it is at least the threshold), or null
+ * (published).
+ */
+export type Suppression = "small" | "secondary" | null;
+
+/**
+ * Like {@link suppressCells}, but says per value why it is suppressed. Since a published
+ * secondary cell is known to be at least `threshold` and a small one at least 1, a line whose
+ * total is published also gets a partner suppressed when its hidden members would otherwise
+ * sit exactly at those lower bounds (then each hidden value would follow from the total).
+ */
+export function suppressionOf(
+  values: readonly number[],
+  lines: readonly Line[],
+  settings: SuppressionSettings = defaultSuppression,
+): Suppression[] {
   const threshold = checkSettings(settings);
   values.forEach((v, i) => {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`value ${i} is not a count: ${v}`);
@@ -112,31 +137,58 @@ export function suppressCells(
     return all;
   });
 
-  const suppressed = values.map((v) => v >= 1 && v < threshold);
+  const small = values.map((v) => v >= 1 && v < threshold);
+  const suppressed = [...small];
+  /** The smallest published non-zero cell of a line, else its total when published and non-zero. */
+  const partnerIn = (line: Line): number | undefined => {
+    let partner: number | undefined;
+    for (const i of line.cells)
+      if (!suppressed[i] && at(i) > 0 && (partner === undefined || at(i) < at(partner))) partner = i;
+    if (partner === undefined && !suppressed[line.total] && at(line.total) > 0) partner = line.total;
+    return partner;
+  };
+  /** Lower bound a reader knows for a hidden value: 1 for a small count, the threshold otherwise. */
+  const lowerBound = (i: number) => (small[i] ? 1 : threshold);
   let changed = true;
   while (changed) {
     changed = false;
     lines.forEach((line, l) => {
       let count = 0;
       for (const i of members[l] as number[]) if (suppressed[i]) count++;
-      if (count !== 1) return;
-      let partner: number | undefined;
-      for (const i of line.cells)
-        if (!suppressed[i] && at(i) > 0 && (partner === undefined || at(i) < at(partner))) partner = i;
-      if (partner === undefined && !suppressed[line.total] && at(line.total) > 0) partner = line.total;
-      if (partner === undefined)
-        throw new Error(
-          `line ${line.name ?? ""}: one suppressed value and nothing to pair it with (the cells do not add up to the total)`,
-        );
+      if (count === 0) return;
+      if (count === 1) {
+        const partner = partnerIn(line);
+        if (partner === undefined)
+          throw new Error(
+            `line ${line.name ?? ""}: one suppressed value and nothing to pair it with (the cells do not add up to the total)`,
+          );
+        suppressed[partner] = true;
+        changed = true;
+        return;
+      }
+      // Published total: the hidden cells add up to a known sum. If that sum equals the sum
+      // of their lower bounds, every hidden cell is exactly its lower bound: hide one more.
+      if (suppressed[line.total]) return;
+      const hidden = [...new Set(line.cells)].filter((i) => suppressed[i]);
+      const sum =
+        at(line.total) -
+        [...new Set(line.cells)].filter((i) => !suppressed[i]).reduce((a, i) => a + at(i), 0);
+      const bound = hidden.reduce((a, i) => a + lowerBound(i), 0);
+      if (sum > bound) return;
+      const partner = partnerIn(line);
+      if (partner === undefined) return; // nothing left to hide but zeros: the total is all there is
       suppressed[partner] = true;
       changed = true;
     });
   }
-  return suppressed;
+  return suppressed.map((s, i) => (!s ? null : small[i] ? "small" : "secondary"));
 }
 
-function cellOf(value: number, suppressed: boolean): Cell {
-  return { value: suppressed ? null : value, suppressed };
+function cellOf(value: number, why: Suppression): Cell {
+  if (why === null) return { value, suppressed: false };
+  return why === "secondary"
+    ? { value: null, suppressed: true, secondary: true }
+    : { value: null, suppressed: true };
 }
 
 export interface ProtectedTable {
@@ -183,8 +235,8 @@ export function suppressTable(
   if (rowTotals) lines.push({ name: "row totals", cells: rowIds, total: grand });
   if (colTotals) lines.push({ name: "column totals", cells: colIds, total: grand });
 
-  const s = suppressCells(values, lines, settings);
-  const out = (i: number) => cellOf(values[i] as number, s[i] as boolean);
+  const s = suppressionOf(values, lines, settings);
+  const out = (i: number) => cellOf(values[i] as number, s[i] ?? null);
   return {
     cells: Array.from({ length: nRows }, (_, r) => Array.from({ length: nCols }, (_, c) => out(cell(r, c)))),
     rowTotals: rowTotals ? rowIds.map(out) : null,
@@ -368,10 +420,10 @@ function solve(
       total: idOf(...l.total),
     })),
   ];
-  const suppressed = suppressCells(values, lines, settings);
+  const suppressed = suppressionOf(values, lines, settings);
   return (plan, key) => {
     const id = idOf(plan, key);
-    return cellOf(values[id] as number, suppressed[id] as boolean);
+    return cellOf(values[id] as number, suppressed[id] ?? null);
   };
 }
 

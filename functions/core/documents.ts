@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { queryHash, queryNames } from "../../queries/index.ts";
 import type { DeliveryLogEntry } from "../../schemas/curated.ts";
 import type { FactsheetInput, NationalReportInput } from "../../schemas/documents.ts";
 import type { FiguresModel } from "../../schemas/figures.ts";
 import type { LocationConfig } from "../../schemas/locations.ts";
 import { previousQuarter, quarterRange } from "../../schemas/quarter.ts";
+import { NoDataError } from "../errors.ts";
 import type { Clock, Logger, Mailer, ObjectStore, QueryEngine } from "../ports.ts";
 import { renderFactsheet } from "../reports/factsheet.ts";
 import { factsheetMail, nationalReportMail, reminderMail } from "../reports/mail-texts.ts";
@@ -35,6 +37,8 @@ export interface DocumentDeps {
 export type FactsheetStatus =
   | "created"
   | "sent"
+  /** Sent again, marked as corrected: the facts shown changed since the last message. */
+  | "resent-corrected"
   | "already-sent"
   | "reminded"
   | "already-reminded"
@@ -146,7 +150,13 @@ export async function makeFactsheet(
   );
   if (!opts.send) return { ...base, status: "created", pdfKey };
   const record = documentKeys.sent(quarter, location.code, "factsheet");
-  if (!opts.resend && (await deps.store.exists("reports", record)))
+  const contentHash = factsheetContentHash(input);
+  const previous = await readJson<{ contentHash?: string }>(deps.store, "reports", record);
+  // Sent before: only again when the facts shown changed (a corrected delivery). A record
+  // without a hash (made before hashes were kept) counts as the same content.
+  const corrected =
+    previous !== undefined && previous.contentHash !== undefined && previous.contentHash !== contentHash;
+  if (!opts.resend && previous !== undefined && !corrected)
     return { ...base, status: "already-sent", pdfKey };
   if (location.emails.length === 0) return { ...base, status: "no-recipients", pdfKey };
   // A resend is a new message per delivery: the idempotency key names the delivery it shows.
@@ -158,6 +168,7 @@ export async function makeFactsheet(
     quarter,
     headline: `${input.current.total} maatregelen, ${input.current.uniqueYouth} jongeren`,
     bodyHtml: rendered.html,
+    corrected,
   });
   const sent = await requireMailer(deps).send({
     to: location.emails,
@@ -169,11 +180,27 @@ export async function makeFactsheet(
         contentType: "application/pdf",
       },
     ],
-    idempotencyKey: `factsheet/${quarter}/${location.code}${resentOf ? `/${resentOf}` : ""}`,
+    idempotencyKey: `factsheet/${quarter}/${location.code}${resentOf ? `/${resentOf}` : corrected ? `/${contentHash.slice(0, 16)}` : ""}`,
   });
-  await deps.store.put("reports", record, json({ ...sent, to: location.emails, sentAt: deps.clock.now() }));
-  deps.logger.info("factsheet sent", { location: location.code, quarter });
-  return { ...base, status: "sent", pdfKey };
+  await deps.store.put(
+    "reports",
+    record,
+    json({ ...sent, to: location.emails, sentAt: deps.clock.now(), contentHash }),
+  );
+  deps.logger.info("factsheet sent", { location: location.code, quarter, corrected });
+  return { ...base, status: corrected ? "resent-corrected" : "sent", pdfKey };
+}
+
+/**
+ * sha256 of the facts a location's factsheet shows about itself: its figures this quarter and
+ * the previous one, its signals and validation warnings. Not the PDF (it holds the date it was
+ * made) and not the national comparison (a delivery of another location must not send every
+ * location its factsheet again).
+ */
+export function factsheetContentHash(input: FactsheetInput): string {
+  const { location, quarter, current, previous, signals, warnings } = input;
+  const facts = { location, quarter, current, previous, signals, warnings };
+  return createHash("sha256").update(JSON.stringify(facts), "utf8").digest("hex");
 }
 
 /** What sending reminders needs: no query engine. */
@@ -248,6 +275,10 @@ export async function makeNationalReport(
   const settings = deps.suppression ?? defaultSuppression;
   const quarters = quarterRange(from, to);
   const total = await figures(deps, from, to, null);
+  if (total.deliveries.every((d) => d.status === "missing"))
+    throw new NoDataError(
+      `Over ${from === to ? from : `${from} t/m ${to}`} is er geen enkele levering geaccepteerd; er is geen landelijke rapportage gemaakt.`,
+    );
   const perQuarter = await Promise.all(quarters.map((q) => figures(deps, q, q, null)));
   const range: NationalReportInput = {
     from,
@@ -298,8 +329,12 @@ export async function makeIgjExport(
   const m = /^(\d{4})-H([12])$/.exec(half);
   if (!m) throw new RangeError(`not a half year: ${half}`);
   const [from, to] = m[2] === "1" ? [`${m[1]}-Q1`, `${m[1]}-Q2`] : [`${m[1]}-Q3`, `${m[1]}-Q4`];
-  const perLocation = await Promise.all(deps.locations.map((l) => figures(deps, from, to, l.code)));
   const national = await figures(deps, from, to, null);
+  if (national.deliveries.every((d) => d.status === "missing"))
+    throw new NoDataError(
+      `Over ${half} (${from} t/m ${to}) is er geen enkele levering geaccepteerd; er is geen IGJ-aanlevering gemaakt.`,
+    );
+  const perLocation = await Promise.all(deps.locations.map((l) => figures(deps, from, to, l.code)));
   const deliveries: DeliveryLogEntry[] = [];
   for (const l of deps.locations)
     for (const q of quarterRange(from, to)) {

@@ -9,7 +9,9 @@
  *
  * Files: semicolon-separated, UTF-8 with a byte-order mark and CRLF line ends (what Dutch Excel
  * opens correctly), Dutch headers, one row per location (sorted by code) and a row "Landelijk".
- * Suppressed counts are written as `<threshold` (`<5`). Deterministic: the same input gives
+ * A small count (primary suppression) is written as `<threshold` (`<5`), a count hidden to protect
+ * another one (secondary suppression) as `x`: both markers are listed in the manifest
+ * (`suppression.markers`) and explained in `toelichting.txt`. Deterministic: the same input gives
  * byte-identical files and manifest. Runs in Node only (node:crypto).
  */
 
@@ -64,12 +66,19 @@ export interface IgjManifest {
   /** SQL file name → sha256. */
   sqlFiles: Record<string, string>;
   pseudonymKeyVersions: string[];
-  suppression: { threshold: number; rule: string };
+  /**
+   * `markers`: what a suppressed count cell holds instead of a number — `small` for a count of
+   * 1 … threshold−1 (primary suppression), `hidden` for a count hidden to protect another one
+   * (secondary suppression; it is not below the threshold).
+   */
+  suppression: { threshold: number; rule: string; markers: { small: string; hidden: string } };
   /** File name → sha256 (hex) of its content as UTF-8. */
   outputs: Record<string, string>;
 }
 
 const NATIONAL = "Landelijk";
+/** What a count cell holds when it is hidden to protect another count (secondary suppression). */
+export const HIDDEN_MARKER = "x";
 
 export function halfQuarters(half: string): [string, string] {
   const m = /^(\d{4})-H([12])$/.exec(half);
@@ -112,8 +121,12 @@ export function buildIgjExport(input: IgjExportInput): { files: IgjFile[]; manif
     { name: NATIONAL, p: protectedFigures.whole },
   ];
   const t = settings.threshold;
-  const count = (cell: Cell | undefined): string =>
-    cell === undefined ? "0" : cell.suppressed || cell.value === null ? `<${t}` : String(cell.value);
+  const markers = { small: `<${t}`, hidden: HIDDEN_MARKER };
+  const count = (cell: Cell | undefined): string => {
+    if (cell === undefined) return "0";
+    if (cell.suppressed && cell.secondary) return markers.hidden;
+    return cell.suppressed || cell.value === null ? markers.small : String(cell.value);
+  };
 
   const files: IgjFile[] = [];
   const add = (name: string, table: string[][]) => files.push({ name, content: csv(table) });
@@ -236,7 +249,7 @@ export function buildIgjExport(input: IgjExportInput): { files: IgjFile[]; manif
     codebookVersions: [...versions].sort(),
     sqlFiles: Object.fromEntries(Object.entries(input.queryHashes).sort(([a], [b]) => a.localeCompare(b))),
     pseudonymKeyVersions: [...new Set(input.pseudonymKeyVersions)].sort(),
-    suppression: { threshold: t, rule: suppressionRule },
+    suppression: { threshold: t, rule: suppressionRule, markers },
     outputs: Object.fromEntries(files.map((f) => [f.name, sha256(f.content)])),
   };
   return { files, manifest };
@@ -330,9 +343,11 @@ function explanation(half: string, quarters: readonly string[], createdAt: strin
     "afzonderingen mee. Puntkomma als scheidingsteken, decimale komma, UTF-8.",
     "",
     "Afscherming van kleine aantallen",
-    `"<${t}" betekent: niet getoond, zodat geen jongere herkenbaar wordt. Het is een aantal van 1 tot en met ${t - 1},`,
-    "of een groter aantal dat is weggelaten zodat een klein aantal niet uit een totaal, de andere",
-    "kolommen of de regel Landelijk is af te leiden. Een 0 wordt altijd getoond. Minimum, maximum,",
+    `"<${t}" betekent: een aantal van 1 tot en met ${t - 1}, niet getoond zodat geen jongere herkenbaar wordt.`,
+    `"${HIDDEN_MARKER}" betekent: verborgen om zo'n klein aantal te beschermen. Het is geen klein aantal (het is`,
+    `${t} of meer), maar is weggelaten zodat een klein aantal niet uit een totaal, de andere kolommen of de`,
+    "regel Landelijk is af te leiden. Een 0 wordt altijd getoond. Voor verwerking met software: een cel",
+    `met "<${t}" of "${HIDDEN_MARKER}" is geen getal; manifest.json noemt beide tekens (suppression.markers). Minimum, maximum,`,
     `gemiddelde en mediaan van de duur staan er alleen bij ten minste ${t} maatregelen met een einde.`,
     `Regel: ${suppressionRule}, drempel ${t}.`,
   ].join("\r\n")}\r\n`;

@@ -41,8 +41,24 @@ export function receiptKey(location: string, quarter: string, attemptId: string)
 
 const wallIso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
-export function verdictText(report: ValidationReport): string {
+/**
+ * The verdict in one Dutch sentence. `check` is for `validate` (a check before delivering):
+ * nothing was delivered, so it never says accepted or received.
+ */
+export function verdictText(report: ValidationReport, mode: "delivery" | "check" = "delivery"): string {
   const where = report.location && report.quarter ? ` voor ${report.location} ${report.quarter}` : "";
+  if (mode === "check") {
+    const w = report.stats.warnings;
+    const notes = w > 0 ? `, met ${w} ${w === 1 ? "opmerking" : "opmerkingen"} om naar te kijken` : "";
+    if (!report.valid) {
+      const n = report.stats.errors;
+      return `Afgewezen${where}: ${n} ${n === 1 ? "fout" : "fouten"} gevonden. Dit bestand kan zo nog niet worden aangeleverd; verbeter het en controleer het opnieuw.`;
+    }
+    if (report.stats.zeroDelivery)
+      return `Dit bestand is goed en kan worden aangeleverd${where}: een nullevering (geen maatregelen dit kwartaal). Er is nog niets aangeleverd.`;
+    const rows = `${report.stats.rows} ${report.stats.rows === 1 ? "maatregel" : "maatregelen"}`;
+    return `Dit bestand is goed en kan worden aangeleverd${where}: ${rows}${notes}. Er is nog niets aangeleverd.`;
+  }
   if (!report.valid) {
     const n = report.stats.errors;
     return `Afgewezen${where}: ${n} ${n === 1 ? "fout" : "fouten"} gevonden. Er is niets veranderd in de gegevens; verbeter het bestand en lever het opnieuw.`;

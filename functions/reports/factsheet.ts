@@ -21,7 +21,7 @@ import {
   startHourChart,
   youthFrequencyChart,
 } from "./charts.ts";
-import { quarterRate, STATUS_WORDS, youthBands } from "./figures-text.ts";
+import { protectedRates, quarterRate, STATUS_WORDS, youthBands } from "./figures-text.ts";
 import {
   DASH,
   dateLong,
@@ -76,6 +76,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
   const zero = delivery.status !== "missing" && cur.total === 0;
   const rateScope = seclusionOnly ? "seclusion" : "all";
   const rate = quarterRate(cur.rates, rateScope);
+  // The same unit (per quarter) for the comparison: nationally (after disclosure control) and
+  // this location's previous quarter, both in the scope of this quarter's rate.
+  const nationalRate = quarterRate(protectedRates(natP), rateScope).per10;
+  const previousRate = prev ? quarterRate(prev.rates, rateScope).per10 : null;
   const quarterWords = quarterLong(quarter);
   const prevQuarterWords = quarterLong(previousQuarter(quarter));
   const blocks: Block[] = [];
@@ -106,12 +110,17 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       note: "met minstens één maatregel",
     },
     {
-      label: seclusionOnly ? "keer afzonderen per 10 plaatsen" : "maatregelen per 10 plaatsen",
+      label: seclusionOnly
+        ? "keer afzonderen per 10 plaatsen per kwartaal"
+        : "maatregelen per 10 plaatsen per kwartaal",
       value: rate.per10 === null ? DASH : formatDecimal(rate.per10, 1),
-      note:
+      note: [
+        `landelijk ${nationalRate === null ? "onbekend" : formatDecimal(nationalRate, 1)}`,
+        `vorig kwartaal ${previousRate === null ? "onbekend" : formatDecimal(previousRate, 1)}`,
         rate.meanOccupancy === null
           ? "bezetting onbekend"
           : `gemiddelde bezetting ${formatDecimal(rate.meanOccupancy, 1)}`,
+      ].join(" · "),
     },
   ];
   blocks.push({ kind: "figures", items: figures });
@@ -187,7 +196,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
         kind: "bullets",
         items: [
           "Alle cijfers komen uit het bestand dat u voor dit kwartaal heeft geleverd. Eén maatregel is één rij in dat bestand.",
-          "‘Per 10 plaatsen’ houdt rekening met het aantal jongeren dat er gemiddeld was (de bezetting). Zo kunt u kwartalen en locaties eerlijker vergelijken.",
+          "‘Per 10 plaatsen per kwartaal’ is het aantal maatregelen in het kwartaal per 10 jongeren die er gemiddeld waren (de bezetting). Zo kunt u kwartalen en locaties eerlijker vergelijken. Landelijk en vorig kwartaal staan eronder, in dezelfde eenheid.",
           "Bij de verdeling over soorten maatregelen staat uw locatie (donker) naast het landelijke beeld (gearceerd). Landelijk is het totaal van alle locaties.",
           "De duur staat in uren en minuten (u:mm). Kijk vooral naar de mediaan: de helft van de maatregelen duurde korter, de helft langer. Het gemiddelde wordt door een paar lange maatregelen snel hoger.",
           "Datakwaliteit laat zien wat in het bestand ontbrak. Hoe vollediger de registratie, hoe beter u van de cijfers kunt leren.",
@@ -260,7 +269,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       blocks.push({
         kind: "paragraph",
         muted: true,
-        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek. Een landelijk aandeel dat op minder dan 5 maatregelen berust, tonen we niet (–): zo is niemand te herkennen.",
+        text: "Typen die dit kwartaal bij u en landelijk niet voorkwamen, staan niet in de grafiek. Een landelijk aandeel dat op minder dan 5 maatregelen berust, of dat verborgen is om zo’n klein aantal te beschermen, tonen we niet (–): zo is niemand te herkennen.",
       });
     }
 

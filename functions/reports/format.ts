@@ -74,8 +74,15 @@ export function formatChange(previous: number, current: number): Change {
   return { absolute: formatSigned(diff), percent: text };
 }
 
-/** A count after disclosure control: the number, or `<threshold` when suppressed. */
+/** Shown for a count hidden to protect another one (secondary suppression): not a small count. */
+export const HIDDEN = "x";
+
+/**
+ * A count after disclosure control: the number; `<threshold` for a small count (primary
+ * suppression); {@link HIDDEN} for a cell hidden to protect another one (secondary).
+ */
 export function formatCell(cell: Cell, threshold: number): string {
+  if (cell.suppressed && cell.secondary) return HIDDEN;
   if (cell.suppressed || cell.value === null) return `<${threshold}`;
   return formatCount(cell.value);
 }

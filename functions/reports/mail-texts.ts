@@ -79,15 +79,21 @@ export function factsheetMail(args: {
   headline: string;
   /** The factsheet's HTML (fragment or full document), shown below the text in the HTML version. */
   bodyHtml?: string;
+  /** The figures changed since the factsheet was sent (a corrected delivery): say so. */
+  corrected?: boolean;
 }): MailText {
   const { locationName, quarter } = args;
   return compose(
-    `Factsheet vrijheidsbeperkende maatregelen ${quarter} – ${locationName}`,
+    `${args.corrected ? "Gecorrigeerde factsheet" : "Factsheet"} vrijheidsbeperkende maatregelen ${quarter} – ${locationName}`,
     [
       ["Beste collega,"],
-      [
-        `Hierbij de factsheet vrijheidsbeperkende maatregelen van ${locationName} over ${quarterLabel(quarter)}.`,
-      ],
+      args.corrected
+        ? [
+            `Hierbij de gecorrigeerde factsheet vrijheidsbeperkende maatregelen van ${locationName} over ${quarterLabel(quarter)}. Na een nieuwe levering zijn de cijfers veranderd; deze factsheet vervangt de vorige.`,
+          ]
+        : [
+            `Hierbij de factsheet vrijheidsbeperkende maatregelen van ${locationName} over ${quarterLabel(quarter)}.`,
+          ],
       [`In het kort: ${args.headline.trim().replace(/\.$/, "")}.`],
       ["De volledige factsheet vindt u als pdf in de bijlage. Bespreek de cijfers gerust met uw team."],
     ],

@@ -1,6 +1,7 @@
 /**
  * The national report over any range of quarters: the national figures after disclosure control
- * (suppressed cells as `<5`, statistics that may not be shown as `–`), trends per quarter
+ * (small counts as `<5`, cells hidden to protect them as `x`, shares and statistics that may not
+ * be shown as `–`), trends per quarter
  * corrected for occupancy, which locations delivered what, and a short method section.
  *
  * Only the PROTECTED figures are read for counts. From the unprotected input (`range`) only the
@@ -127,7 +128,7 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
   });
   blocks.push({
     kind: "paragraph",
-    text: `Deze rapportage beschrijft de vrijheidsbeperkende maatregelen in de JeugdzorgPlus over het ${period}, voor alle locaties samen. Cijfers van één locatie staan er niet in. Kleine aantallen tonen we als <${threshold}, zodat geen jongere herkenbaar is.`,
+    text: `Deze rapportage beschrijft de vrijheidsbeperkende maatregelen in de JeugdzorgPlus over het ${period}, voor alle locaties samen. Cijfers van één locatie staan er niet in. Kleine aantallen tonen we als <${threshold}, zodat geen jongere herkenbaar is. Een x is een aantal dat we verbergen om zo’n klein aantal te beschermen; een – is een aandeel of duur die we niet tonen.`,
   });
 
   // ---- Deliveries per quarter ------------------------------------------------------------
@@ -218,8 +219,9 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
   });
 
   // ---- Categories and types --------------------------------------------------------------
+  // A share of a hidden count is hidden too: "–", never the count's marker.
   const shareLabel = (c: Cell, share: number | null) =>
-    c.suppressed ? cell(c) : orDash(share, (s) => formatShare(s));
+    c.suppressed ? DASH : orDash(share, (s) => formatShare(s));
   blocks.push({ kind: "heading", text: "Soorten maatregelen" });
   blocks.push({
     kind: "chart",
@@ -368,7 +370,7 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
     items: [
       "Wat telt: elke toegepaste vrijheidsbeperkende maatregel is één rij in de kwartaallevering van een locatie, geregistreerd volgens het codeboek. Per locatie en kwartaal telt de laatste goedgekeurde levering.",
       "Locaties die alleen gedwongen afzonderen leverden, tellen alleen mee bij afzonderen. Een ontbrekende levering telt nergens mee; een nullevering telt mee als ‘geen maatregelen’.",
-      `Bescherming van jongeren: aantallen van 1 tot en met ${threshold - 1} tonen we als <${threshold}. Soms verbergen we ook een groter aantal, zodat een klein aantal niet uit een totaal terug te rekenen is; ook dat staat er als <${threshold}. Een duur, aandeel of aantal per 10 plaatsen dat op zo’n verborgen aantal of op minder dan ${threshold} maatregelen berust, staat er als –.`,
+      `Bescherming van jongeren: aantallen van 1 tot en met ${threshold - 1} tonen we als <${threshold}. Soms verbergen we ook een groter aantal, zodat een klein aantal niet uit een totaal terug te rekenen is; dat staat er als x (verborgen, niet kleiner dan ${threshold}). Een duur, aandeel of aantal per 10 plaatsen dat op zo’n verborgen aantal of op minder dan ${threshold} maatregelen berust, staat er als –.`,
       "Bezetting: per locatie en maand het gemiddelde aantal aanwezige jongeren. ‘Per 10 plaatsen per kwartaal’ is het aantal maatregelen in de maanden waarvan de bezetting bekend is, gedeeld door de gemiddelde bezetting in die maanden, maal 10 (omgerekend naar drie maanden). Een maand zonder bezetting telt niet mee.",
       "Duur: van start tot eind in hele minuten, alleen voor maatregelen met een eindtijd. De mediaan is de middelste waarde; het gemiddelde wordt door enkele lange maatregelen sterk verhoogd.",
       "Deze rapportage vergelijkt geen locaties met elkaar en noemt geen aantallen per locatie. Alleen in de bijlage staat per locatie of er geleverd is.",

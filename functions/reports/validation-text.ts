@@ -1,10 +1,13 @@
 import type { ValidationReport } from "../../schemas/report.ts";
 import { verdictText } from "../core/receipt.ts";
 
-/** A validation report as plain Dutch text (terminal, e-mail). */
-export function formatReport(report: ValidationReport): string {
+/**
+ * A validation report as plain Dutch text (terminal, e-mail). `check`: the report of `validate`,
+ * a check before delivering (see {@link verdictText}).
+ */
+export function formatReport(report: ValidationReport, mode: "delivery" | "check" = "delivery"): string {
   const lines: string[] = [];
-  lines.push(verdictText(report));
+  lines.push(verdictText(report, mode));
   const f = report.file;
   const enc = f.format === "csv" ? `, ${f.encoding ?? "?"}, scheidingsteken "${f.delimiter ?? "?"}"` : "";
   lines.push(

@@ -106,6 +106,14 @@ describe("vbm-monitor CLI end to end", () => {
     expect(res.code).toBe(0);
     const m = JSON.parse(res.out) as FiguresModel;
 
+    // The rate per 10 places has one unit, per quarter, and says so: all types over AB (the
+    // location that delivered all types), occupancy 10,5 + 10 + 9,5 = 30 → 30 × n / 30.
+    const abAll = ab.length;
+    const human = await cli("figures", "--quarter", "2023-Q1");
+    expect(human.out).toContain("per 10 plaatsen per kwartaal");
+    expect(human.out).toContain(((30 * abAll) / 30).toFixed(1).replace(".", ","));
+    expect(human.out).not.toMatch(/2023-0[123]\s+\d+,\d\s*$/m);
+
     // Assess: totals and youth
     expect(m.total).toBe(85);
     expect(m.uniqueYouth).toBe(new Set(all.map((r) => r[0])).size);
@@ -217,6 +225,33 @@ describe("vbm-monitor CLI end to end", () => {
     const human = await cli("validate", bad, "--location", "AB", "--quarter", "2023-Q1");
     expect(human.out).toContain("Rij 2:");
     expect(human.out).toContain("Afgewezen");
+    expect(human.out).not.toContain("lever het opnieuw");
+  });
+
+  it("validate on a good file says it can be delivered, never that it was accepted or received", async () => {
+    const good = file(
+      "goed.csv",
+      csvText([
+        ["AB0001", "10.01.2023", "14:00", "10.01.2023", "14:30", "", "10", "1"],
+        ["AB0002", "11.01.2023", "09:00", "", "", "", "15", ""],
+      ]),
+    );
+    const res = await cli("validate", good, "--location", "AB", "--quarter", "2023-Q1");
+    expect(res.code).toBe(0);
+    expect(res.out).toContain("Dit bestand is goed en kan worden aangeleverd");
+    expect(res.out).toContain("2 maatregelen");
+    expect(res.out).not.toMatch(/Geaccepteerd|Ontvangen|telt als levering/);
+    const zero = await cli(
+      "validate",
+      file("nul.csv", csvText([])),
+      "--location",
+      "AB",
+      "--quarter",
+      "2023-Q1",
+    );
+    expect(zero.code).toBe(0);
+    expect(zero.out).toContain("Dit bestand is goed en kan worden aangeleverd");
+    expect(zero.out).not.toMatch(/Geaccepteerd|Ontvangen|telt als levering/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
@@ -172,5 +172,142 @@ describe("national report and IGJ provision", () => {
     );
     for (const cell of csv.split(/[;\r\n]+/)) expect(/^[1-4]$/.test(cell.trim()), cell).toBe(false);
     expect(csv).toContain("<5");
+  });
+});
+
+describe("runs on no data never succeed silently", () => {
+  it("report over quarters without deliveries: Dutch message, exit 1, no PDF", async () => {
+    const res = await cli("report", "--from", "2024-Q1", "--to", "2024-Q2");
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/geen enkele levering/i);
+    expect(res.err).toContain("2024-Q1");
+    expect(existsSync(join(dir, "data", "reports", "national", "2024-Q1_2024-Q2.pdf"))).toBe(false);
+  });
+
+  it("IGJ export for an empty half year: Dutch message, exit 1, no files", async () => {
+    const res = await cli("igj-export", "--half", "2024-H1");
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/geen enkele levering/i);
+    expect(existsSync(join(dir, "data", "reports", "igj", "2024-H1"))).toBe(false);
+  });
+
+  it("figures and factsheet for an unknown location code: Dutch message naming it, exit 2", async () => {
+    const figures = await cli("figures", "--quarter", "2023-Q3", "--location", "ZZ");
+    expect(figures.code).toBe(2);
+    expect(figures.err).toContain("ZZ");
+    expect(figures.err).toMatch(/onbekend/i);
+    expect(figures.out).toBe("");
+    const factsheet = await cli("factsheet", "--quarter", "2023-Q3", "--location", "ZZ");
+    expect(factsheet.code).toBe(2);
+    expect(factsheet.err).toContain("ZZ");
+    expect(existsSync(join(dir, "data", "reports", "factsheets", "2023-Q3", "ZZ.pdf"))).toBe(false);
+  });
+
+  it("figures and factsheet for a quarter nobody (or this location) delivered: exit 1", async () => {
+    const national = await cli("figures", "--quarter", "2024-Q1");
+    expect(national.code).toBe(1);
+    expect(national.err).toMatch(/geen enkele levering/i);
+    const cd = await cli("factsheet", "--quarter", "2023-Q3", "--location", "CD");
+    expect(cd.code).toBe(1);
+    expect(cd.err).toMatch(/CD.*geen geaccepteerde levering/);
+  });
+
+  it("a mistyped --data-dir: Dutch message naming the folder, exit 2", async () => {
+    const missing = join(dir, "dta");
+    for (const args of [
+      ["figures", "--quarter", "2023-Q3"],
+      ["factsheets", "--quarter", "2023-Q3"],
+      ["report", "--from", "2023-Q3", "--to", "2023-Q3"],
+      ["igj-export", "--half", "2023-H2"],
+    ]) {
+      const c = captureIo({});
+      const code = await run([...args, "--data-dir", missing], c.io);
+      expect(code, args.join(" ")).toBe(2);
+      expect(c.err()).toContain(missing);
+      expect(c.err()).toMatch(/bestaat niet/);
+      expect(existsSync(missing)).toBe(false);
+    }
+  });
+});
+
+describe("without a locations config", () => {
+  let bare = "";
+  const bareCli = async (...args: string[]) => {
+    const c = captureIo({});
+    const code = await run([...args, "--data-dir", bare], c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+  beforeAll(async () => {
+    bare = join(dir, "bare");
+    const delivered = await bareCli(
+      "deliver",
+      join(dir, "ab.csv"),
+      "--location",
+      "AB",
+      "--quarter",
+      "2023-Q3",
+    );
+    expect(delivered.code, delivered.err).toBe(0);
+  }, 60_000);
+
+  it("factsheets derives the locations from the delivery log and says so, naming the config", async () => {
+    const res = await bareCli("factsheets", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.err).toContain("locations.json");
+    expect(res.out).toContain("AB 2023-Q3: gemaakt");
+    expect(existsSync(join(bare, "reports", "factsheets", "2023-Q3", "AB.pdf"))).toBe(true);
+  });
+
+  it("factsheets --send refuses in Dutch, naming the missing config", async () => {
+    const res = await bareCli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(res.code).toBe(2);
+    expect(res.err).toContain("locations.json");
+    expect(res.err).not.toMatch(/must|cover|figures per location/);
+  });
+
+  it("igj-export works on the locations of the delivery log, with the note, not an English error", async () => {
+    const res = await bareCli("igj-export", "--half", "2023-H2");
+    expect(res.code, res.err).toBe(0);
+    expect(res.err).toContain("locations.json");
+    expect(res.err).not.toMatch(/must cover|figures per location/);
+    const csv = readFileSync(join(bare, "reports", "igj", "2023-H2", "leveringen.csv"), "utf8");
+    expect(csv).toContain("AB;alle typen;ontbreekt");
+  });
+});
+
+describe("a corrected delivery reaches the location", () => {
+  const factsheetMails = () => received.filter((r) => r.rcptTo.includes("registratie@eik.example"));
+  const subjectOf = (raw: string) => /^Subject: (.*(?:\r?\n[ \t].*)*)/m.exec(raw)?.[1] ?? "";
+
+  it("sends a factsheet again, marked as corrected, when its content changed; unchanged content only once", async () => {
+    // Make sure the first factsheet went out (the first describe may have sent it already).
+    expect((await cli("factsheets", "--quarter", "2023-Q3", "--send")).code).toBe(0);
+    const before = factsheetMails().length;
+    expect(before).toBeGreaterThanOrEqual(1);
+    // AB corrects its file: the last measure was registered twice by mistake → 11 measures.
+    writeFileSync(join(dir, "ab-fixed.csv"), csvBytes(rows.slice(0, -1)));
+    const fixed = await cli("deliver", join(dir, "ab-fixed.csv"), "--location", "AB", "--quarter", "2023-Q3");
+    expect(fixed.code, fixed.err).toBe(0);
+    const again = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/AB 2023-Q3: gemaakt en opnieuw verstuurd/);
+    const after = factsheetMails();
+    expect(after).toHaveLength(before + 1);
+    const corrected = after.at(-1)?.raw ?? "";
+    expect(subjectOf(corrected)).toMatch(/gecorrigeerd/i);
+    expect(corrected).toContain("filename=factsheet-AB-2023-Q3.pdf");
+    // The same content again (the corrected file delivered once more): nothing is sent.
+    const same = await cli("deliver", join(dir, "ab-fixed.csv"), "--location", "AB", "--quarter", "2023-Q3");
+    expect(same.code, same.err).toBe(0);
+    const third = await cli("factsheets", "--quarter", "2023-Q3", "--send");
+    expect(third.out).toMatch(/AB 2023-Q3: .*al verstuurd/);
+    expect(factsheetMails()).toHaveLength(before + 1);
+    // The record of what was sent holds a hash of the facts shown, never the youth numbers.
+    const record = readFileSync(
+      join(dir, "data", "reports", "sent", "2023-Q3", "AB", "factsheet.json"),
+      "utf8",
+    );
+    expect(JSON.parse(record).contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(record).not.toMatch(/AB\d{4}/);
   });
 });

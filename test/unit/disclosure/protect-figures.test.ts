@@ -139,7 +139,10 @@ const monthCell = (p: ProtectedFigures, month: string) =>
 const roomCell = (p: ProtectedFigures, room: string, locked: boolean) =>
   p.seclusionByRoom.find((r) => r.room === room && r.locked === locked)?.count as Cell;
 const published = (value: number): Cell => ({ value, suppressed: false });
+/** A small count (primary suppression): shown as <5. */
 const hidden: Cell = { value: null, suppressed: true };
+/** Hidden to protect another cell (secondary suppression): shown as hidden, never as <5. */
+const secondary: Cell = { value: null, suppressed: true, secondary: true };
 
 /** Every count cell of a protected model, by a name that is the same across models. */
 function keyedCells(p: ProtectedFigures): Map<string, Cell> {
@@ -225,7 +228,7 @@ describe("protectFigures", () => {
         ...many(9, { month: mar, type: 3 }),
       ]),
     );
-    expect([jan, feb, mar].map((m) => monthCell(p, m))).toEqual([published(12), hidden, hidden]);
+    expect([jan, feb, mar].map((m) => monthCell(p, m))).toEqual([published(12), hidden, secondary]);
     // the rate numerators are the same counts, so they go too, with their rates
     const rate = (month: string) => p.rates.find((r) => r.month === month && r.scope === "all");
     expect(rate(feb)).toMatchObject({ measures: hidden, per10: null, occupancy: 20 });
@@ -250,10 +253,10 @@ describe("protectFigures", () => {
     // 3 is primary; its room row takes the 8; the column "locked" (3 + 0 + 15, a margin that
     // reports show) takes the 15, and then the own-room row the 25.
     expect(roomCell(p, "isoleer_separeerruimte", true)).toEqual(hidden);
-    expect(roomCell(p, "isoleer_separeerruimte", false)).toEqual(hidden);
+    expect(roomCell(p, "isoleer_separeerruimte", false)).toEqual(secondary);
     expect(roomCell(p, "overige_ruimte", true)).toEqual(published(0));
-    expect(roomCell(p, "eigen_kamer", true)).toEqual(hidden);
-    expect(roomCell(p, "eigen_kamer", false)).toEqual(hidden);
+    expect(roomCell(p, "eigen_kamer", true)).toEqual(secondary);
+    expect(roomCell(p, "eigen_kamer", false)).toEqual(secondary);
     expect(p.byCategory.find((c) => c.category === "gedwongen_afzonderen")?.count).toEqual(published(51));
     expect(typeCell(p, 15).count).toEqual(published(9));
   });
@@ -326,8 +329,8 @@ describe("protectFigures", () => {
         ...many(7, { month: jan, type: 3, carePlan: "unknown" }),
       ]),
     );
-    expect(p.carePlan).toEqual({ yes: published(20), no: hidden, unknown: hidden });
-    expect(p.dataQuality.carePlanUnknown).toEqual(hidden);
+    expect(p.carePlan).toEqual({ yes: published(20), no: hidden, unknown: secondary });
+    expect(p.dataQuality.carePlanUnknown).toEqual(secondary);
     // 30 measures of a type with a duration, none without an end: primary only, 0 published
     expect(p.dataQuality.missingEnd).toEqual(published(0));
   });
@@ -340,7 +343,7 @@ describe("protectFigures", () => {
     expect(monthCell(protectFigures(model), jan)).toEqual(published(7));
     const strict = protectFigures(model, { threshold: 10 });
     expect(monthCell(strict, jan)).toEqual(hidden);
-    expect(monthCell(strict, feb)).toEqual(hidden);
+    expect(monthCell(strict, feb)).toEqual(secondary);
     expect(strict.total).toEqual(published(37));
   });
 });
@@ -362,7 +365,7 @@ describe("protectFiguresTogether", () => {
     const joint = protectFiguresTogether(parts, whole);
     const jans = joint.parts.map((p) => monthCell(p, jan));
     // national January (23) is published, so a second location's January must go: the smallest (8)
-    expect(jans).toEqual([hidden, hidden, published(12)]);
+    expect(jans).toEqual([hidden, secondary, published(12)]);
     expect(monthCell(joint.whole, jan)).toEqual(published(23));
     // the national figures get no more suppression than on their own
     expect(joint.whole).toEqual(protectFigures(whole));
@@ -377,9 +380,9 @@ describe("protectFiguresTogether", () => {
     const parts = [figures("AB", "2024-Q1", "2024-Q1", q1), figures("AB", "2024-Q2", "2024-Q2", q2)];
     const joint = protectFiguresTogether(parts, whole);
     // measures add up: 3 + 10 = 13, so the 10 goes with the 3
-    expect(joint.parts.map((p) => p.total)).toEqual([hidden, hidden]);
+    expect(joint.parts.map((p) => p.total)).toEqual([hidden, secondary]);
     expect(joint.whole.total).toEqual(published(13));
-    expect(monthCell(joint.parts[1] as ProtectedFigures, "2024-04")).toEqual(hidden);
+    expect(monthCell(joint.parts[1] as ProtectedFigures, "2024-04")).toEqual(secondary);
     // young people do not (3 + 10 ≠ 10): the 10 of Q2 stays
     expect(joint.parts.map((p) => p.uniqueYouth)).toEqual([hidden, published(10)]);
     expect(joint.whole.uniqueYouth).toEqual(published(10));

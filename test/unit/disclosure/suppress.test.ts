@@ -4,6 +4,7 @@ import {
   isSmallCount,
   type Line,
   suppressCells,
+  suppressionOf,
   suppressTable,
 } from "../../../functions/core/disclosure.ts";
 import { Rng } from "../../../functions/demo/random.ts";
@@ -227,5 +228,27 @@ describe("2-D tables with margins", () => {
     // The random tables really exercised both kinds of suppression.
     expect(primaries).toBeGreaterThan(1000);
     expect(secondaries).toBeGreaterThan(500);
+  });
+});
+
+describe("why a cell is hidden: a small count or hidden to protect another", () => {
+  it("tells a small count (primary) from its partner (secondary)", () => {
+    // 3 + 8 + 12 = 23: the 3 is small, the 8 goes with it to protect it; it is not below 5.
+    expect(suppressionOf([3, 8, 12, 23], [{ cells: [0, 1, 2], total: 3 }])).toEqual([
+      "small",
+      "secondary",
+      null,
+      null,
+    ]);
+  });
+
+  it("hides one more when the hidden cells would sit exactly at what a reader knows of them", () => {
+    // 1 + 5 + 20 = 26. Hiding the 1 and the 5 leaves 26 − 20 = 6 for them; a reader knows the
+    // small one is at least 1 and the hidden partner at least 5, so both would follow (1 and 5).
+    const line = [{ cells: [0, 1, 2], total: 3 }];
+    expect(suppressionOf([1, 5, 20, 26], line)).toEqual(["small", "secondary", "secondary", null]);
+    expect(suppressCells([1, 5, 20, 26], line)).toEqual([true, true, true, false]);
+    // 2 + 5 + 20 = 27: 7 for two hidden cells (at least 1 and 5) leaves room: nothing more.
+    expect(suppressionOf([2, 5, 20, 27], line)).toEqual(["small", "secondary", null, null]);
   });
 });

@@ -298,14 +298,15 @@ describe("buildIgjExport — a small half year, exactly", () => {
   it("measures per month: AB's February (3) and what protects it, also across the national row", () => {
     // AB: Feb 3 → Jan 12 goes too. National Jan is AB's Jan alone, so it goes; national Mar (6)
     // protects national Feb, and is CD's March alone, which is CD's whole total; AB's total
-    // then protects CD's total in the line "locations add up to 41".
+    // then protects CD's total in the line "locations add up to 41". Only the 3 is a small
+    // count ("<5"); the others are hidden to protect it ("x": 12, 35, 6, 6, 12, 6).
     expect(fileNamed(files, "maatregelen-per-maand.csv").content).toBe(
       lines(
         "Locatie;2024-01;2024-02;2024-03;2024-04;2024-05;2024-06;Totaal",
-        "AB;<5;<5;0;20;0;0;<5",
-        "CD;0;0;<5;0;0;0;<5",
+        "AB;x;<5;0;20;0;0;x",
+        "CD;0;0;x;0;0;0;x",
         "EF;0;0;0;0;0;0;0",
-        "Landelijk;<5;<5;<5;20;0;0;41",
+        "Landelijk;x;<5;x;20;0;0;41",
       ),
     );
   });
@@ -314,10 +315,10 @@ describe("buildIgjExport — a small half year, exactly", () => {
     expect(fileNamed(files, "maatregelen-per-categorie.csv").content).toBe(
       lines(
         "Locatie;Elektronisch toezicht;Beperken bewegingsvrijheid;Gedwongen afzonderen;Geneeskundige behandeling;Beperken contacten;Controles;Totaal",
-        "AB;0;<5;<5;0;0;20;<5",
-        "CD;0;0;<5;0;0;0;<5",
+        "AB;0;x;<5;0;0;20;x",
+        "CD;0;0;x;0;0;0;x",
         "EF;0;0;0;0;0;0;0",
-        "Landelijk;0;<5;<5;0;0;20;41",
+        "Landelijk;0;x;x;0;0;20;41",
       ),
     );
     const perType = parse(fileNamed(files, "maatregelen-per-type.csv"));
@@ -325,10 +326,10 @@ describe("buildIgjExport — a small half year, exactly", () => {
     const row = (values: Record<number, string>, total: string) =>
       codebook.types.map((t) => values[t.code] ?? "0").concat(total);
     expect(perType.slice(1)).toEqual([
-      ["AB", ...row({ 3: "<5", 10: "<5", 15: "20" }, "<5")],
-      ["CD", ...row({ 11: "<5" }, "<5")],
+      ["AB", ...row({ 3: "x", 10: "<5", 15: "20" }, "x")],
+      ["CD", ...row({ 11: "x" }, "x")],
       ["EF", ...row({}, "0")],
-      ["Landelijk", ...row({ 3: "<5", 10: "<5", 11: "<5", 15: "20" }, "41")],
+      ["Landelijk", ...row({ 3: "x", 10: "<5", 11: "x", 15: "20" }, "41")],
     ]);
   });
 
@@ -337,18 +338,18 @@ describe("buildIgjExport — a small half year, exactly", () => {
     expect(fileNamed(files, "duur-per-type.csv").content).toBe(
       lines(
         "Locatie;Type;Aantal met einde;Minimum (minuten);Maximum (minuten);Gemiddelde (minuten);Mediaan (minuten);Opmerking",
-        `AB;3. Vastpakken en/of vasthouden;<5;10;120;65;65;${note}`,
+        `AB;3. Vastpakken en/of vasthouden;x;10;120;65;65;${note}`,
         "AB;10. Eigen kamer op slot;<5;;;;;minder dan 5 maatregelen met een einde",
         "AB;11. Eigen kamer niet op slot;0;;;;;geen maatregelen met een einde",
         "CD;3. Vastpakken en/of vasthouden;0;;;;;geen maatregelen met een einde",
         "CD;10. Eigen kamer op slot;0;;;;;geen maatregelen met een einde",
-        `CD;11. Eigen kamer niet op slot;<5;45;100;60,2;55;${note}`,
+        `CD;11. Eigen kamer niet op slot;x;45;100;60,2;55;${note}`,
         "EF;3. Vastpakken en/of vasthouden;0;;;;;geen maatregelen met een einde",
         "EF;10. Eigen kamer op slot;0;;;;;geen maatregelen met een einde",
         "EF;11. Eigen kamer niet op slot;0;;;;;geen maatregelen met een einde",
-        `Landelijk;3. Vastpakken en/of vasthouden;<5;10;120;65;65;${note}`,
+        `Landelijk;3. Vastpakken en/of vasthouden;x;10;120;65;65;${note}`,
         "Landelijk;10. Eigen kamer op slot;<5;;;;;minder dan 5 maatregelen met een einde",
-        `Landelijk;11. Eigen kamer niet op slot;<5;45;100;60,2;55;${note}`,
+        `Landelijk;11. Eigen kamer niet op slot;x;45;100;60,2;55;${note}`,
       ),
     );
   });
@@ -357,8 +358,8 @@ describe("buildIgjExport — a small half year, exactly", () => {
     expect(fileNamed(files, "hulpverleningsplan.csv").content).toBe(
       lines(
         "Locatie;Ja;Nee;Niet ingevuld;Totaal",
-        "AB;<5;0;0;<5",
-        "CD;<5;0;0;<5",
+        "AB;x;0;0;x",
+        "CD;x;0;0;x",
         "EF;0;0;0;0",
         "Landelijk;41;0;0;41",
       ),
@@ -367,10 +368,10 @@ describe("buildIgjExport — a small half year, exactly", () => {
     expect(fileNamed(files, "jongeren-per-aantal-maatregelen.csv").content).toBe(
       lines(
         "Locatie;Unieke jongeren;1 maatregel;2 maatregelen;3–5 maatregelen;6–10 maatregelen;11–20 maatregelen;meer dan 20 maatregelen",
-        "AB;<5;<5;<5;<5;0;0;0",
-        "CD;<5;<5;0;0;0;0;0",
+        "AB;x;x;x;<5;0;0;0",
+        "CD;x;x;0;0;0;0;0",
         "EF;0;0;0;0;0;0;0",
-        "Landelijk;26;14;<5;<5;0;0;0",
+        "Landelijk;26;14;x;<5;0;0;0",
       ),
     );
     expect(fileNamed(files, "leveringen.csv").content).toBe(
@@ -395,7 +396,8 @@ describe("buildIgjExport — a small half year, exactly", () => {
   it("explains the marker and the rule in Dutch", () => {
     const text = fileNamed(files, "toelichting.txt").content;
     expect(text).toContain("Halfjaar 2024-H1: 2024-Q1 en 2024-Q2. Aangemaakt: 2024-07-15T08:00:00.000Z.");
-    expect(text).toContain('"<5" betekent: niet getoond');
+    expect(text).toContain('"<5" betekent: een aantal van 1 tot en met 4');
+    expect(text).toContain('"x" betekent: verborgen om zo\'n klein aantal te beschermen');
     expect(text).toContain("1 tot en met 4");
     expect(text).toContain(`Regel: ${suppressionRule}, drempel 5.`);
   });
@@ -435,7 +437,11 @@ describe("buildIgjExport — a small half year, exactly", () => {
     expect(Object.keys(manifest.sqlFiles)).toEqual(queryNames());
     for (const name of queryNames()) expect(manifest.sqlFiles[name]).toBe(queryHash(name));
     expect(manifest.pseudonymKeyVersions).toEqual(["k1"]);
-    expect(manifest.suppression).toEqual({ threshold: 5, rule: suppressionRule });
+    expect(manifest.suppression).toEqual({
+      threshold: 5,
+      rule: suppressionRule,
+      markers: { small: "<5", hidden: "x" },
+    });
     expect(Object.keys(manifest.outputs)).toEqual(files.map((f) => f.name));
     for (const f of files)
       expect(manifest.outputs[f.name]).toBe(
@@ -468,7 +474,8 @@ describe("buildIgjExport — determinism, settings and input checks", () => {
     const perMonth = parse(fileNamed(files, "maatregelen-per-maand.csv"));
     // CD's March (6) is now primary, and the national February + March (9) too
     expect(perMonth[2]).toEqual(["CD", "0", "0", "<10", "0", "0", "0", "<10"]);
-    expect(perMonth[4]?.slice(0, 4)).toEqual(["Landelijk", "<10", "<10", "<10"]);
+    // national January (12) is hidden to protect them: "x", not "<10"
+    expect(perMonth[4]?.slice(0, 4)).toEqual(["Landelijk", "x", "<10", "<10"]);
     expect(fileNamed(files, "toelichting.txt").content).toContain("1 tot en met 9");
   });
 

@@ -71,6 +71,23 @@ describe("factsheet", () => {
     expect(pdf.pages.at(-1)).toContain(`pagina ${pdf.pages.length} van ${pdf.pages.length}`);
   });
 
+  it("gives the rate per 10 places per quarter, saying so, with the national value and the previous quarter", async () => {
+    const doc = await buildFactsheet(input);
+    const figures = doc.blocks.find((b) => b.kind === "figures");
+    const rate = figures?.kind === "figures" ? figures.items[3] : undefined;
+    expect(rate?.value).toBe("51,8");
+    expect(rate?.label).toBe("maatregelen per 10 plaatsen per kwartaal");
+    // National 2023-Q3, all types: 30 × Σ measures / Σ occupancy over the national months.
+    const nat = input.national.rates.filter((r) => r.scope === "all");
+    const national =
+      (30 * nat.reduce((a, r) => a + r.measures, 0)) / nat.reduce((a, r) => a + r.occupancy, 0);
+    const nl = national.toFixed(1).replace(".", ",");
+    // Previous quarter: 98 measures, occupancy 21 × 3 → 30 × 98 / 63 = 46,7.
+    expect(rate?.note).toContain(`landelijk ${nl}`);
+    expect(rate?.note).toContain("vorig kwartaal 46,7");
+    expect(flat(toText(doc))).toContain("per 10 plaatsen per kwartaal");
+  });
+
   it("shows the duration table in h:mm exactly as the model has it", () => {
     // Type 10: n 9, min 5, max 900, mean 151, median 60.
     expect(all).toMatch(/10\. Eigen kamer op slot 9 0:05 15:00 2:31 1:00/);
@@ -169,7 +186,7 @@ describe("factsheet", () => {
     });
     expect(current.rates.filter((r) => r.scope === "seclusion").map((r) => r.measures)).toEqual([20, 17, 19]);
     const r = { text: toText(await buildFactsheet(factsheetInput({ current }))) };
-    expect(flat(r.text)).toContain("keer afzonderen per 10 plaatsen: 25,5");
+    expect(flat(r.text)).toContain("keer afzonderen per 10 plaatsen per kwartaal: 25,5");
     expect(flat(r.text)).toContain("alleen gedwongen afzonderen (type 6 tot en met 11)");
     expect(flat(r.text)).toContain("Let op bij de vergelijking");
     expect(flat(r.text)).not.toContain("Per categorie");
@@ -193,7 +210,7 @@ describe("factsheet", () => {
     );
     expect(flat(r.text)).toContain("een nullevering");
     expect(flat(r.text)).toContain("Er zijn dit kwartaal geen signalen.");
-    expect(flat(r.text)).toContain("maatregelen per 10 plaatsen: 0,0");
+    expect(flat(r.text)).toContain("maatregelen per 10 plaatsen per kwartaal: 0,0");
     expect(r.html).not.toContain("<svg");
     const read = await readPdf(r.pdf);
     expect(read.pages.join(" ")).toContain("nullevering");
