@@ -20,10 +20,11 @@ const ratioFormat = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 2, m
 const slopeFormat = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const pFormat = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 
-/** A ratio with two decimals (0,71); tiny or huge values keep three significant digits. */
+/** A ratio with two decimals (0,71); below 0,01 three significant digits, from 1000 whole numbers. */
 export function formatRatio(x: number, digits: "ratio" | "slope" = "ratio"): string {
-  if (x !== 0 && (x < 0.01 || x >= 1000))
-    return new Intl.NumberFormat("nl-NL", { maximumSignificantDigits: 3 }).format(x);
+  if (x >= 1000)
+    return new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 0, useGrouping: false }).format(x);
+  if (x !== 0 && x < 0.01) return new Intl.NumberFormat("nl-NL", { maximumSignificantDigits: 3 }).format(x);
   return (digits === "slope" ? slopeFormat : ratioFormat).format(x);
 }
 
@@ -117,6 +118,7 @@ function modelLines(m: TrendModelOutput, reference: string): string[] {
   const theta = m.theta === undefined ? "" : `, θ = ${formatRatio(m.theta)}`;
   const omitted = m.omitted > 0 ? `; ${m.omitted} zonder eindtijd weggelaten` : "";
   lines.push(`  n = ${m.n} ${unit}${theta}${omitted}; ${m.locations.length} locaties als vaste factor.`);
+  if (m.note) lines.push(`  ${m.note}`);
   for (const t of m.terms) lines.push(`  ${termSentence(m, t, reference)}`);
   if (m.slope) lines.push(`  ${slopeSentence(m.slope)}`);
   for (const d of m.dropped)

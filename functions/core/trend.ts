@@ -16,6 +16,9 @@
  * - `isolation-room`: logistic, response 1 when a seclusion took place in an
  *   isolation/seclusion room (types 6–7), over all seclusions.
  *
+ * When the counts show no overdispersion at all (θ runs to infinity), the NB2 model is the
+ * Poisson model: that is fitted instead, with `family: "poisson"` and a `note`.
+ *
  * Months outside every period are left out. A location whose outcome does not vary within a
  * model (e.g. no seclusion at all, or never an isolation room) has no finite fixed effect; it
  * is left out of that model and named under `dropped` (in the limit, its rows carry no
@@ -302,7 +305,8 @@ interface TrendModelBase {
   id: TrendModelId;
   /** Dutch noun phrase, e.g. "het aantal afzonderingen per gemiddelde bezetting". */
   label: string;
-  family: "negbin" | "binomial";
+  /** "poisson" only when the NB model's θ runs to infinity (no overdispersion); see `note`. */
+  family: "negbin" | "poisson" | "binomial";
   /** What `estimate` is: "IRR" (NB models) or "OR" (logistic). */
   ratio: "IRR" | "OR";
 }
@@ -322,6 +326,8 @@ export interface TrendModelOk extends TrendModelBase {
   /** Rows left out for a missing value (a seclusion without an end, in the duration model). */
   omitted: number;
   deviance: number;
+  /** Dutch remark on how the model was fitted, e.g. the fallback to Poisson. */
+  note?: string;
 }
 export interface TrendModelFailed extends TrendModelBase {
   status: "failed";
@@ -398,28 +404,44 @@ function fitOne(
   const period: FactorTerm = { column: "period", label: "periode", levels: periods.map((p) => p.label) };
   const location: FactorTerm = { column: "location", label: "locatie", uninformative: "drop" };
   const covariates = def.spec.covariates ?? [];
-  const fitWith = (factors: FactorTerm[]): TrendModelResult =>
+  const fitWith = (factors: FactorTerm[], family = def.spec.family): TrendModelResult =>
     fitTrendModel(rows, {
       ...def.spec,
+      family,
       label: def.label,
       factors,
       report: ["period", ...covariates],
     });
-  try {
-    let result: TrendModelResult;
+  /** Fits with the location factor, or without it when only one location has data. */
+  const fitFamily = (family = def.spec.family): TrendModelResult => {
     try {
-      result = fitWith([period, location]);
+      return fitWith([period, location], family);
     } catch (e) {
       // One location (left): a location factor has nothing to compare; fit without it.
       if (!(e instanceof TrendModelError && e.problem === "single-level" && e.factor === "location")) throw e;
-      const only = e.level;
-      result = fitWith([period]);
-      result.levels.location = only ? [only] : [];
+      const result = fitWith([period], family);
+      result.levels.location = e.level ? [e.level] : [];
+      return result;
+    }
+  };
+  try {
+    let result: TrendModelResult;
+    let note: string | undefined;
+    try {
+      result = fitFamily();
+    } catch (e) {
+      // No overdispersion at all: NB2 with θ → ∞ is the Poisson model (glm.nb would stop at
+      // its iteration limit); fit that, and say so.
+      if (!(e instanceof TrendModelError && e.problem === "theta-infinite")) throw e;
+      result = fitFamily("poisson");
+      note =
+        "De aantallen spreiden niet meer dan bij een Poisson-verdeling (θ loopt naar oneindig): geschat als Poisson-model.";
     }
     const periodTerms = result.terms.filter((t) => t.term === "period");
     const slope = result.terms.find((t) => t.term === "monthInPeriod");
     return {
       ...base,
+      family: result.family === "poisson" ? "poisson" : base.family,
       status: "ok",
       n: result.n,
       ...(result.theta === null ? {} : { theta: result.theta, thetaSe: result.thetaSe as number }),
@@ -429,6 +451,7 @@ function fitOne(
       locations: result.levels.location ?? [],
       omitted: result.omitted,
       deviance: result.deviance,
+      ...(note ? { note } : {}),
     };
   } catch (e) {
     if (e instanceof TrendModelError) return { ...base, status: "failed", error: e.message };

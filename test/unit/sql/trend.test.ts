@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDuckDbEngine } from "../../../functions/adapters/local/duckdb-engine.ts";
+import { type MonthlyRate, monthlyRates } from "../../../functions/core/trend.ts";
 import {
   attempt,
   type MeasureFixture,
@@ -159,5 +161,47 @@ describe("trend_monthly_rates.sql", () => {
       ["occupancy", "2023-02", "seclusion", null, null, 5],
       ["occupancy", "2023-03", "all", null, null, 8],
     ]);
+  });
+});
+
+describe("monthlyRates (trend_monthly_rates.sql + scope-aware groups)", () => {
+  it("gives per month every category and all types per 10 places, seclusion over seclusion-only deliveries too", async () => {
+    // Act
+    const engine = await createDuckDbEngine({ curatedDir: dir });
+    let rates: MonthlyRate[];
+    try {
+      rates = await monthlyRates(engine, { from: "2023-Q1", to: "2023-Q2" });
+    } finally {
+      await engine.close();
+    }
+    // Assess
+    const pick = (month: string, group: string) => {
+      const r = rates.find((x) => x.month === month && x.group === group);
+      return r && [r.measures, r.occupancy, r.per10];
+    };
+    expect(new Set(rates.map((r) => r.month))).toEqual(
+      new Set(["2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06"]),
+    );
+    expect(rates.filter((r) => r.month === "2023-01").map((r) => r.group)).toEqual([
+      "all",
+      "elektronisch_toezicht",
+      "beperken_bewegingsvrijheid",
+      "gedwongen_afzonderen",
+      "geneeskundige_behandeling",
+      "beperken_contacten",
+      "controles",
+    ]);
+    // January: AB (all types, occupancy 10: 1 holding, 2 seclusions) + CD (seclusion only, 5: 2)
+    expect(pick("2023-01", "all")).toEqual([3, 10, 3]);
+    expect(pick("2023-01", "gedwongen_afzonderen")).toEqual([4, 15, 40 / 15]);
+    expect(pick("2023-01", "beperken_bewegingsvrijheid")).toEqual([1, 10, 1]);
+    expect(pick("2023-01", "controles")).toEqual([0, 10, 0]);
+    // February: AB (12) + EF (4) with all types, CD (5) seclusion only
+    expect(pick("2023-02", "gedwongen_afzonderen")).toEqual([2, 21, 20 / 21]);
+    expect(pick("2023-02", "beperken_bewegingsvrijheid")).toEqual([1, 16, 10 / 16]);
+    // March: CD's occupancy 0 does not count
+    expect(pick("2023-03", "gedwongen_afzonderen")).toEqual([0, 8, 0]);
+    // April: no delivered quarter -> no rate
+    expect(pick("2023-04", "all")).toEqual([0, 0, null]);
   });
 });
