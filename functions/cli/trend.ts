@@ -17,9 +17,14 @@ export async function commandTrend(
     to?: string | undefined;
     periods?: string | undefined;
     json?: boolean | undefined;
+    location?: string | undefined;
   },
   io: Io,
 ): Promise<number> {
+  if (args.location !== undefined)
+    throw new UserError(
+      "De trendanalyse is landelijk (met de locatie als factor): --location kan hier niet. Laat --location weg.",
+    );
   const from = (args.from ?? "").toUpperCase();
   if (!from) throw new UserError("De optie --from ontbreekt, bijv. --from 2019-Q4.");
   const to = (args.to ?? "").toUpperCase();

@@ -311,6 +311,10 @@ describe("vbm-monitor trend: usage errors", () => {
     [["--from", "2019-4", "--to", "2023-Q3", "--periods", "x"], /"2019-4" is geen kwartaal/],
     [["--from", "2023-Q3", "--to", "2019-Q4", "--periods", "x"], /--to 2019-Q4 ligt vóór --from 2023-Q3/],
     [["--from", "2019-Q4", "--to", "2023-Q3", "--periods", "2019-10..2020-03"], /minstens twee perioden/],
+    [
+      ["--from", "2019-Q4", "--to", "2023-Q3", "--periods", "x", "--location", "AB"],
+      /--location kan hier niet/,
+    ],
   ];
   for (const [args, message] of cases)
     it(`exit 2 with one Dutch line: ${message.source}`, async () => {
