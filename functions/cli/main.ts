@@ -45,6 +45,9 @@ Opdrachten:
       Factsheets voor alle locaties; locaties zonder levering krijgen met --send een herinnering.
   report --from JJJJ-Qn --to JJJJ-Qn
       Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
+  trend --from JJJJ-Qn --to JJJJ-Qn --periods JJJJ-MM..JJJJ-MM,JJJJ-MM..JJJJ-MM[,…] [--json]
+      Trendanalyse van gedwongen afzonderen over perioden (de eerste is de referentie),
+      gecorrigeerd voor bezetting en locatie; ook met historische leveringen vanaf 2019-Q4.
   igj-export --half JJJJ-H1|H2
       Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
   serve [--port 8080] [--host 127.0.0.1]
@@ -62,6 +65,7 @@ Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd of geen gegevens om te tonen, 2 gebr
 
 type Args = {
   from?: string | undefined;
+  periods?: string | undefined;
   half?: string | undefined;
   send?: boolean | undefined;
   retry?: boolean | undefined;
@@ -89,6 +93,7 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
         location: { type: "string" },
         quarter: { type: "string" },
         from: { type: "string" },
+        periods: { type: "string" },
         half: { type: "string" },
         send: { type: "boolean" },
         retry: { type: "boolean" },
@@ -305,6 +310,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         );
       case "report":
         return await (await documents()).commandReport(await readRuntimeFor(values, io), values, io);
+      case "trend":
+        return await (await import("./trend.ts")).commandTrend(await readRuntimeFor(values, io), values, io);
       case "igj-export":
         return await (await documents()).commandIgjExport(await readRuntimeFor(values, io), values, io);
       case "serve":

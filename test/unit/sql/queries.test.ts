@@ -16,6 +16,9 @@ const expected = [
   "rates",
   "seclusion_by_room",
   "totals",
+  "trend_location_months",
+  "trend_measures",
+  "trend_monthly_rates",
   "youth_frequency",
 ];
 
