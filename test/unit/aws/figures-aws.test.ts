@@ -87,11 +87,38 @@ describe("figures in AWS mode", () => {
     s3.on(GetObjectCommand, { Key: "config/locations.json" }).resolves({
       Body: body(JSON.stringify([{ code: "AB", name: "De Horst", emails: [] }])),
     });
-    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q1" });
+    // Athena answers the delivery-status query with AB's delivery (without one, `figures` says
+    // there is nothing to show), every other query with no rows.
+    athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
+      QueryExecutionId: /SELECT location, quarter, scope, rows, attempt_id/.test(input.QueryString ?? "")
+        ? "status"
+        : "other",
+    }));
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
-    athena
-      .on(GetQueryResultsCommand)
-      .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
+    const columns = [
+      "location",
+      "quarter",
+      "scope",
+      "rows",
+      "attempt_id",
+      "processed_at",
+      "codebook_version",
+    ];
+    const types = ["varchar", "varchar", "varchar", "bigint", "varchar", "varchar", "varchar"];
+    const cells = (values: string[]) => ({ Data: values.map((v) => ({ VarCharValue: v })) });
+    athena.on(GetQueryResultsCommand).callsFake((input: { QueryExecutionId?: string }) =>
+      input.QueryExecutionId === "status"
+        ? {
+            ResultSet: {
+              ResultSetMetadata: { ColumnInfo: columns.map((Name, i) => ({ Name, Type: types[i] })) },
+              Rows: [
+                cells(columns),
+                cells(["AB", "2024-Q1", "all", "2", logLine.attempt_id, logLine.processed_at, "2023"]),
+              ],
+            },
+          }
+        : { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } },
+    );
     const dataDir = join(t.dir, "local");
     const c = captureIo({ ...storage, ...athenaSettings });
 
