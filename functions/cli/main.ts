@@ -14,11 +14,15 @@ import { ConfigError } from "../config.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
 import { NoDataError, SystemError, UserError } from "../errors.ts";
-import { deliverFile, figuresFor, requireDelivered, requireKnownLocation } from "./actions.ts";
 import { formatFigures, formatReport } from "./format.ts";
 
 /** The document commands load charts, PDF and AWS clients: only when one of them runs. */
 const documents = () => import("./documents.ts");
+/**
+ * Delivering (Arrow, Parquet) and the figures (SQL) load only for the commands that use them,
+ * so `validate` and `--help` start without them.
+ */
+const actions = () => import("./actions.ts");
 
 export interface Io {
   out(text: string): void;
@@ -214,6 +218,7 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  const { deliverFile } = await actions();
   const outcome = await deliverFile(runtime, {
     load,
     key: deliveryKey(opts.location, opts.quarter, opts.scope, fileName),
@@ -243,6 +248,7 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
 async function commandOccupancy(positionals: string[], values: Args, io: Io): Promise<number> {
   const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
+  const { deliverFile } = await actions();
   const outcome = await deliverFile(runtime, { load, key: occupancyKey(fileName), limits: readLimits(io) });
   const report = outcome.report;
   if (values.json) io.out(JSON.stringify(outcome, null, 2));
@@ -270,6 +276,7 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
     );
   // In AWS mode (VBM_MODE=aws) the figures come from Athena, never from a local folder.
   const runtime = await readRuntimeFor(values, io);
+  const { figuresFor, requireDelivered, requireKnownLocation } = await actions();
   if (location) await requireKnownLocation(runtime, location);
   const model = await figuresFor(runtime, { from, to, location });
   requireDelivered(model);
