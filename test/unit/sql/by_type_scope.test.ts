@@ -31,9 +31,7 @@ afterAll(() => removeDir(dir));
 
 describe("by_type_scope.sql", () => {
   it("counts per type code and the scope of the current delivery, nationally", async () => {
-    expect(
-      await runQuery(dir, "by_type_scope", { from: "2023-Q1", to: "2023-Q1", location: null }),
-    ).toEqual([
+    expect(await runQuery(dir, "by_type_scope", { from: "2023-Q1", to: "2023-Q1", location: null })).toEqual([
       { type_code: 3, category: "beperken_bewegingsvrijheid", scope: "all", n: 2 },
       { type_code: 6, category: "gedwongen_afzonderen", scope: "all", n: 1 },
       { type_code: 6, category: "gedwongen_afzonderen", scope: "seclusion", n: 1 },
@@ -43,9 +41,7 @@ describe("by_type_scope.sql", () => {
   });
 
   it("filters on location", async () => {
-    expect(
-      await runQuery(dir, "by_type_scope", { from: "2023-Q1", to: "2023-Q1", location: "CD" }),
-    ).toEqual([
+    expect(await runQuery(dir, "by_type_scope", { from: "2023-Q1", to: "2023-Q1", location: "CD" })).toEqual([
       { type_code: 6, category: "gedwongen_afzonderen", scope: "seclusion", n: 1 },
       { type_code: 11, category: "gedwongen_afzonderen", scope: "seclusion", n: 1 },
     ]);
