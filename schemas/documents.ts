@@ -77,10 +77,22 @@ export interface ProtectedFigures {
   to: string;
   threshold: number;
   total: Cell;
+  /** Measures of deliveries with all types: the denominator of every `share`. */
+  allScopeTotal: Cell;
   uniqueYouth: Cell;
   byMonth: { month: string; count: Cell }[];
-  byCategory: { category: string; label: string; count: Cell; share: number | null }[];
-  byType: { type: number; label: string; category: string; count: Cell; share: number | null }[];
+  /** `count`: every delivery; `share` = allScopeCount / allScopeTotal (deliveries with all types). */
+  byCategory: { category: string; label: string; count: Cell; allScopeCount: Cell; share: number | null }[];
+  /** As `byCategory`; `seclusionShare` (seclusion types): count / the seclusion category's count. */
+  byType: {
+    type: number;
+    label: string;
+    category: string;
+    count: Cell;
+    allScopeCount: Cell;
+    share: number | null;
+    seclusionShare: number | null;
+  }[];
   seclusionByRoom: { room: string; label: string; locked: boolean; count: Cell }[];
   byStartHour: { hour: number; count: Cell }[];
   duration: {

@@ -8,7 +8,11 @@ const minutes = z.number().nonnegative();
 /**
  * The figures model: everything factsheets, national reports and IGJ exports are built from.
  * One document for one location (or nationally, `location: null`) over a range of quarters.
- * Shares are fractions (0..1) of `total`; durations are minutes.
+ * Counts (`total`, `count`) cover every delivery that counts (scope `all` or `seclusion`). A
+ * share uses a denominator that matches its numerator's scope: `share` is a fraction (0..1) of
+ * `allScopeTotal`, over deliveries with all types only (`allScopeCount`); `seclusionShare` is a
+ * fraction of all seclusion measures, over deliveries with all types or seclusion only.
+ * Durations are minutes.
  */
 export const figuresModel = z.object({
   location: locationCode.nullable(),
@@ -25,14 +29,36 @@ export const figuresModel = z.object({
     }),
   ),
   total: count,
+  /**
+   * Measures of deliveries with scope `all` (all types): the denominator of every `share` in
+   * `byCategory` and `byType`. A delivery of seclusion only counts in `total`, not here.
+   */
+  allScopeTotal: count,
   uniqueYouth: count,
   /** Every month in range, zero-filled. */
   byMonth: z.array(z.object({ month: monthId, count })),
-  /** Every category of the codebook, zero-filled, in codebook order. */
-  byCategory: z.array(z.object({ category: z.string(), label: z.string(), count, share })),
-  /** Every type of the codebook, zero-filled, in code order. */
+  /**
+   * Every category of the codebook, zero-filled, in codebook order. `count`: every delivery;
+   * `allScopeCount`: deliveries with all types only; `share` = allScopeCount / allScopeTotal.
+   */
+  byCategory: z.array(
+    z.object({ category: z.string(), label: z.string(), count, allScopeCount: count, share }),
+  ),
+  /**
+   * Every type of the codebook, zero-filled, in code order. `count`, `allScopeCount` and `share`
+   * as in `byCategory`; `seclusionShare` (seclusion types only, else null) = count / all
+   * seclusion measures, over deliveries with all types or seclusion only.
+   */
   byType: z.array(
-    z.object({ type: z.number().int().positive(), label: z.string(), category: z.string(), count, share }),
+    z.object({
+      type: z.number().int().positive(),
+      label: z.string(),
+      category: z.string(),
+      count,
+      allScopeCount: count,
+      share,
+      seclusionShare: share.nullable(),
+    }),
   ),
   /** Seclusion by room type and locked / not locked (every combination, zero-filled). */
   seclusionByRoom: z.array(z.object({ room: z.string(), label: z.string(), locked: z.boolean(), count })),

@@ -36,9 +36,32 @@ export function formatFigures(m: FiguresModel): string {
   lines.push("Per maand:");
   for (const b of m.byMonth) lines.push(`  ${b.month}  ${String(b.count).padStart(6)}`);
   lines.push("");
-  lines.push("Per categorie:");
-  for (const c of m.byCategory)
-    lines.push(`  ${c.label.padEnd(30)} ${String(c.count).padStart(6)}  ${pct(c.share)}`);
+  // A share uses a denominator of its numerator's scope: shares of all measures only over the
+  // deliveries with all types; seclusion types also within seclusion, over every delivery.
+  const seclusionOnly = m.total - m.allScopeTotal;
+  if (m.allScopeTotal > 0 || seclusionOnly === 0) {
+    lines.push(
+      `Per categorie (aantal en aandeel van alle maatregelen, bij locaties die alle typen leverden: ${m.allScopeTotal}):`,
+    );
+    for (const c of m.byCategory)
+      lines.push(`  ${c.label.padEnd(30)} ${String(c.allScopeCount).padStart(6)}  ${pct(c.share)}`);
+    if (seclusionOnly > 0)
+      lines.push(
+        `  (${seclusionOnly} keer afzonderen uit leveringen van alleen afzonderen telt hier niet mee)`,
+      );
+    lines.push("");
+  }
+  const seclusionTypes = m.byType.filter((t) => t.seclusionShare !== null);
+  const seclusionTotal = seclusionTypes.reduce((a, t) => a + t.count, 0);
+  if (seclusionTotal > 0) {
+    lines.push(
+      `Gedwongen afzonderen per type (aandeel binnen afzonderen, alle leveringen met afzonderen: ${seclusionTotal}):`,
+    );
+    for (const t of seclusionTypes)
+      lines.push(
+        `  ${`${t.type} ${t.label}`.slice(0, 30).padEnd(30)} ${String(t.count).padStart(6)}  ${pct(t.seclusionShare ?? 0)}`,
+      );
+  }
   lines.push("");
   lines.push("Duur per type (alleen maatregelen met een einde; u:mm):");
   lines.push(

@@ -20,8 +20,10 @@
  *    changes (a secondary suppression can leave another line with a single suppressed
  *    member). Zeros are never suppressed and never chosen as the partner.
  * 3. **Statistics.** Duration min/max/mean/median are null when based on fewer than `threshold`
- *    measures; a share is null when its count or the total it is a share of is suppressed; a
- *    rate per 10 places is null when its count of measures is suppressed.
+ *    measures; a share is null when its count or the total it is a share of is suppressed (a
+ *    share of all measures: the counts of deliveries with all types; a share within seclusion:
+ *    the type's count and the seclusion category's); a rate per 10 places is null when its count
+ *    of measures is suppressed.
  *
  * Worked example (threshold 5), a table with row and column totals:
  *
@@ -46,7 +48,11 @@
  * Which lines a figures model has: months → total; categories → total; types within a
  * category → the category; start hours → total; care-plan answers → total; youth-frequency
  * bands → unique young people; seclusion room × locked with its margins (per room, locked / not
- * locked, protected as if published) → the seclusion category. Figures that are the same count
+ * locked, protected as if published) → the seclusion category; the total, every category and
+ * every type split by delivery scope (all types / seclusion only, both protected as if
+ * published, with the same category and type lines within each scope), because the shares of
+ * all measures publish the all-types part and so, by difference, the seclusion-only part.
+ * Figures that are the same count
  * published twice are linked (a one-cell line) so they are suppressed together: a seclusion
  * type and its room × locked cell, a type and its duration `n`, a month and its rate numerator,
  * "care plan unknown" in the data-quality block and in the care-plan table. Other data-quality
@@ -267,6 +273,8 @@ const keys = {
   month: (m: string) => `month:${m}`,
   category: (c: string) => `category:${c}`,
   type: (t: number) => `type:${t}`,
+  /** A count split by delivery scope: `all` (deliveries with all types) or `seclusion` (only). */
+  scoped: (scope: "all" | "seclusion", key: string) => `scope:${scope}:${key}`,
   room: (room: string, locked: boolean) => `room:${room}:${locked}`,
   roomMargin: (room: string) => `roomMargin:${room}`,
   lockedMargin: (locked: boolean) => `lockedMargin:${locked}`,
@@ -319,6 +327,58 @@ function planOf(m: FiguresModel): Plan {
   }
   const orphan = m.byType.find((t) => !m.byCategory.some((c) => c.category === t.category));
   if (orphan) throw new Error(`type ${orphan.type}: category "${orphan.category}" is not in byCategory`);
+
+  // Scope: shares of all measures count deliveries with all types only, so their numerators and
+  // denominator (`allScope…`) are published figures too, and so is what they leave out (the
+  // deliveries of seclusion only: total minus it, per category and type). Both parts are
+  // protected as a table scope × (total, categories, types) with the counts as its margin:
+  // otherwise a share would give away a small seclusion-only count (total − count ÷ share).
+  const scopes = ["all", "seclusion"] as const;
+  const rest = (whole: number, part: number, what: string) => {
+    if (part > whole) throw new Error(`figures model ${m.location ?? "national"}: ${what} exceeds its count`);
+    return whole - part;
+  };
+  add(keys.scoped("all", keys.total), m.allScopeTotal);
+  add(keys.scoped("seclusion", keys.total), rest(m.total, m.allScopeTotal, "allScopeTotal"));
+  line(
+    "total by scope",
+    scopes.map((s) => keys.scoped(s, keys.total)),
+    keys.total,
+  );
+  for (const c of m.byCategory) {
+    const k = keys.category(c.category);
+    add(keys.scoped("all", k), c.allScopeCount);
+    add(keys.scoped("seclusion", k), rest(c.count, c.allScopeCount, `allScopeCount of ${c.category}`));
+    line(
+      `${k} by scope`,
+      scopes.map((s) => keys.scoped(s, k)),
+      k,
+    );
+  }
+  for (const t of m.byType) {
+    const k = keys.type(t.type);
+    add(keys.scoped("all", k), t.allScopeCount);
+    add(keys.scoped("seclusion", k), rest(t.count, t.allScopeCount, `allScopeCount of type ${t.type}`));
+    line(
+      `${k} by scope`,
+      scopes.map((s) => keys.scoped(s, k)),
+      k,
+    );
+  }
+  for (const s of scopes) {
+    line(
+      `byCategory, scope ${s}`,
+      m.byCategory.map((c) => keys.scoped(s, keys.category(c.category))),
+      keys.scoped(s, keys.total),
+    );
+    for (const c of m.byCategory) {
+      const types = m.byType
+        .filter((t) => t.category === c.category)
+        .map((t) => keys.scoped(s, keys.type(t.type)));
+      if (types.length > 0)
+        line(`byType in ${c.category}, scope ${s}`, types, keys.scoped(s, keys.category(c.category)));
+    }
+  }
 
   // Seclusion: room × locked with both margins (protected as if published) and their total.
   const rooms = [...new Set(m.seclusionByRoom.map((r) => r.room))];
@@ -429,7 +489,23 @@ function solve(
 
 function render(m: FiguresModel, cell: (key: string) => Cell, threshold: number): ProtectedFigures {
   const total = cell(keys.total);
-  const shareOf = (count: Cell, share: number) => (count.suppressed || total.suppressed ? null : share);
+  const allScopeTotal = cell(keys.scoped("all", keys.total));
+  // A share of all measures: of the deliveries with all types (numerator and denominator).
+  const shareOf = (allScopeCount: Cell, share: number) =>
+    allScopeCount.suppressed || allScopeTotal.suppressed ? null : share;
+  // A share within seclusion: the type's count over the seclusion category's count.
+  const seclusionCategories = new Set(
+    codebookFor(quarterBounds(m.from).first)
+      .types.filter((t) => t.seclusion)
+      .map((t) => t.category),
+  );
+  const seclusionShareOf = (count: Cell, category: string, share: number | null) =>
+    share === null ||
+    count.suppressed ||
+    !seclusionCategories.has(category) ||
+    cell(keys.category(category)).suppressed
+      ? null
+      : share;
   const stat = (n: number, v: number) => (n >= threshold ? v : null);
   return {
     location: m.location,
@@ -437,15 +513,32 @@ function render(m: FiguresModel, cell: (key: string) => Cell, threshold: number)
     to: m.to,
     threshold,
     total,
+    allScopeTotal,
     uniqueYouth: cell(keys.uniqueYouth),
     byMonth: m.byMonth.map((r) => ({ month: r.month, count: cell(keys.month(r.month)) })),
     byCategory: m.byCategory.map((r) => {
       const count = cell(keys.category(r.category));
-      return { category: r.category, label: r.label, count, share: shareOf(count, r.share) };
+      const allScopeCount = cell(keys.scoped("all", keys.category(r.category)));
+      return {
+        category: r.category,
+        label: r.label,
+        count,
+        allScopeCount,
+        share: shareOf(allScopeCount, r.share),
+      };
     }),
     byType: m.byType.map((r) => {
       const count = cell(keys.type(r.type));
-      return { type: r.type, label: r.label, category: r.category, count, share: shareOf(count, r.share) };
+      const allScopeCount = cell(keys.scoped("all", keys.type(r.type)));
+      return {
+        type: r.type,
+        label: r.label,
+        category: r.category,
+        count,
+        allScopeCount,
+        share: shareOf(allScopeCount, r.share),
+        seclusionShare: seclusionShareOf(count, r.category, r.seclusionShare),
+      };
     }),
     seclusionByRoom: m.seclusionByRoom.map((r) => ({
       room: r.room,

@@ -59,6 +59,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     rateRows,
     qualityRows,
     hourCategoryRows,
+    typeScopeRows,
   ] = await Promise.all([
     run("delivery_status"),
     run("totals"),
@@ -72,11 +73,11 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     run("rates"),
     run("data_quality"),
     run("by_start_hour_category"),
+    run("by_type_scope"),
   ]);
 
   const totals = totalsRows[0];
   const total = totals ? int(totals, "total") : 0;
-  const share = (n: number): number => (total > 0 ? n / total : 0);
   const versions = [...new Set(qualityRows.map((r) => str(r, "codebook_version")))].sort();
   const labelCodebooks = [codebook, ...versions.map(codebookByVersion).filter((c): c is Codebook => !!c)];
   const typeInfo = (code: number): CodebookType | undefined => {
@@ -122,22 +123,51 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
   const typeCodes = [...new Set([...codebook.types.map((t) => t.code), ...typeCounts.keys()])].sort(
     (a, b) => a - b,
   );
+  // Scope-aware shares: a share of all measures only over deliveries with all types (numerator
+  // and denominator); a share within seclusion over every delivery that holds seclusion.
+  const allScopeTypeCounts = new Map<number, number>();
+  const allScopeCategoryCounts = new Map<string, number>();
+  let allScopeTotal = 0;
+  for (const r of typeScopeRows) {
+    const scope = str(r, "scope");
+    if (scope !== "all" && scope !== "seclusion") throw new Error(`by_type_scope: unknown scope ${scope}`);
+    if (scope !== "all") continue;
+    const code = int(r, "type_code");
+    const category = str(r, "category");
+    allScopeTypeCounts.set(code, (allScopeTypeCounts.get(code) ?? 0) + int(r, "n"));
+    allScopeCategoryCounts.set(category, (allScopeCategoryCounts.get(category) ?? 0) + int(r, "n"));
+    allScopeTotal += int(r, "n");
+  }
+  const share = (n: number): number => (allScopeTotal > 0 ? n / allScopeTotal : 0);
+  const seclusionTotal = categoryCounts.get(seclusionCategory) ?? 0;
   const byType = typeCodes.map((code) => {
     const t = typeInfo(code);
     const count = typeCounts.get(code) ?? 0;
+    const allScopeCount = allScopeTypeCounts.get(code) ?? 0;
+    const category = t?.category ?? dataCategoryOfType.get(code) ?? "";
     return {
       type: code,
       label: t?.label ?? `Type ${code}`,
-      category: t?.category ?? dataCategoryOfType.get(code) ?? "",
+      category,
       count,
-      share: share(count),
+      allScopeCount,
+      share: share(allScopeCount),
+      seclusionShare:
+        category === seclusionCategory ? (seclusionTotal > 0 ? count / seclusionTotal : 0) : null,
     };
   });
   const categoryLabels = new Map(codebook.categories.map((c) => [c.id, c.label]));
   const categoryIds = [...new Set([...categoryLabels.keys(), ...categoryCounts.keys()])];
   const byCategory = categoryIds.map((category) => {
     const count = categoryCounts.get(category) ?? 0;
-    return { category, label: categoryLabels.get(category) ?? category, count, share: share(count) };
+    const allScopeCount = allScopeCategoryCounts.get(category) ?? 0;
+    return {
+      category,
+      label: categoryLabels.get(category) ?? category,
+      count,
+      allScopeCount,
+      share: share(allScopeCount),
+    };
   });
 
   // Seclusion rooms: every room of the codebook × locked / not locked.
@@ -236,6 +266,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     codebookVersions: versions,
     deliveries,
     total,
+    allScopeTotal,
     uniqueYouth: totals ? int(totals, "unique_youth") : 0,
     byMonth,
     byCategory,

@@ -361,17 +361,20 @@ export function monthChart(
 /**
  * Distribution in percent over categories or types, one bar per series (e.g. this location next
  * to the national figures). `share` is a fraction (0..1); the label is written at the bar.
+ * `shareOf` says what the shares are shares of (the axis title and the description), e.g.
+ * "Aandeel binnen gedwongen afzonderen" for seclusion types within seclusion.
  */
 export function distributionChart(
   id: string,
   what: string,
   series: readonly string[],
   rows: readonly { category: string; series: string; share: number | null; label: string }[],
+  shareOf = "Aandeel van alle maatregelen",
 ): Promise<ChartSvg> {
   const categories = [...new Set(rows.map((r) => r.category))];
   return barChart({
     id,
-    description: `Verdeling over ${what} in procenten (${series.join(" en ")}).`,
+    description: `${shareOf}: verdeling over ${what} in procenten (${series.join(" en ")}).`,
     orientation: "horizontal",
     categories,
     series,
@@ -381,7 +384,7 @@ export function distributionChart(
       value: r.share === null ? null : r.share * 100,
       label: r.label,
     })),
-    valueTitle: "Aandeel van alle maatregelen (%)",
+    valueTitle: `${shareOf} (%)`,
     valueFormat: ",d",
   });
 }

@@ -6,10 +6,9 @@
  * to the location itself.
  */
 
-import { codebookFor } from "../../schemas/codebook.ts";
 import type { FactsheetInput } from "../../schemas/documents.ts";
 import type { FiguresModel } from "../../schemas/figures.ts";
-import { previousQuarter, quarterBounds } from "../../schemas/quarter.ts";
+import { previousQuarter } from "../../schemas/quarter.ts";
 import { protectFigures } from "../core/disclosure.ts";
 import { type Block, type KeyFigure, type ReportDocument, toHtml, toText } from "./blocks.ts";
 import {
@@ -197,7 +196,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
         items: [
           "Alle cijfers komen uit het bestand dat u voor dit kwartaal heeft geleverd. Eén maatregel is één rij in dat bestand.",
           "‘Per 10 plaatsen per kwartaal’ is het aantal maatregelen in het kwartaal per 10 jongeren die er gemiddeld waren (de bezetting). Zo kunt u kwartalen en locaties eerlijker vergelijken. Landelijk en vorig kwartaal staan eronder, in dezelfde eenheid.",
-          "Bij de verdeling over soorten maatregelen staat uw locatie (donker) naast het landelijke beeld (gearceerd). Landelijk is het totaal van alle locaties.",
+          "Bij de verdeling over soorten maatregelen staat uw locatie (donker) naast het landelijke beeld (gearceerd). Landelijk is het totaal van de locaties die alle typen leverden; bij alleen afzonderen vergelijken we binnen het afzonderen, met alle locaties die afzonderen leverden.",
           "De duur staat in uren en minuten (u:mm). Kijk vooral naar de mediaan: de helft van de maatregelen duurde korter, de helft langer. Het gemiddelde wordt door een paar lange maatregelen snel hoger.",
           "Datakwaliteit laat zien wat in het bestand ontbrak. Hoe vollediger de registratie, hoe beter u van de cijfers kunt leren.",
         ],
@@ -223,37 +222,41 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
 
     // ---- Distribution -------------------------------------------------------------------
     blocks.push({ kind: "heading", text: "Soorten maatregelen, vergeleken met landelijk" });
+    // Like with like: a share uses a denominator of its numerator's scope. A seclusion-only
+    // location compares shares within seclusion (nationally over every location that delivered
+    // seclusion); a location with all types compares shares of all measures (nationally over the
+    // locations that delivered all types).
     if (seclusionOnly) {
       blocks.push({
         kind: "paragraph",
-        text: "U leverde alleen gedwongen afzonderen. Daarom vergelijken we hier alleen de soorten afzonderen: het aandeel van elk type binnen al het afzonderen, bij u en landelijk.",
+        text: "U leverde alleen gedwongen afzonderen. Daarom vergelijken we hier alleen de soorten afzonderen: het aandeel van elk type binnen al het afzonderen, bij u en landelijk (alle locaties die afzonderen leverden).",
       });
-      const seclusionTypes = new Set(
-        codebookFor(quarterBounds(quarter).first)
-          .types.filter((t) => t.seclusion)
-          .map((t) => t.code),
-      );
-      const secl = (m: FiguresModel) => m.byType.filter((t) => seclusionTypes.has(t.type));
-      const locTotal = secl(cur).reduce((a, t) => a + t.count, 0);
-      const seclusionCategory = codebookFor(quarterBounds(quarter).first).types.find(
-        (t) => t.seclusion,
-      )?.category;
-      const natTotal = natP.byCategory.find((c) => c.category === seclusionCategory)?.count.value ?? null;
-      const rows = secl(cur).map((t) => {
-        const n = natP.byType.find((x) => x.type === t.type)?.count.value ?? null;
-        return {
+      const rows = cur.byType
+        .filter((t) => t.seclusionShare !== null)
+        .map((t) => ({
           label: `${t.type}. ${t.label}`,
-          loc: locTotal > 0 ? t.count / locTotal : null,
-          nat: n !== null && natTotal ? n / natTotal : null,
-        };
-      });
-      blocks.push(await distributionBlock("fs-types", "de soorten afzonderen", rows, "Type"));
+          loc: t.seclusionShare,
+          nat: natP.byType.find((x) => x.type === t.type)?.seclusionShare ?? null,
+        }));
+      blocks.push(
+        await distributionBlock(
+          "fs-types",
+          "de soorten afzonderen",
+          rows,
+          "Type",
+          "Aandeel binnen gedwongen afzonderen",
+        ),
+      );
     } else {
       const cats = cur.byCategory.map((c) => ({
         label: c.label,
         loc: c.share,
         nat: natP.byCategory.find((n) => n.category === c.category)?.share ?? null,
       }));
+      blocks.push({
+        kind: "paragraph",
+        text: "Aandeel van alle maatregelen, bij u en landelijk. Landelijk tellen alleen de locaties die alle typen leverden; een locatie die alleen afzonderen leverde, telt hier niet mee.",
+      });
       blocks.push({ kind: "subheading", text: "Per categorie" });
       blocks.push(await distributionBlock("fs-categories", "de zes categorieën", cats, "Categorie"));
       const types = cur.byType
@@ -261,7 +264,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           label: `${t.type}. ${t.label}`,
           loc: t.share,
           nat: natP.byType.find((n) => n.type === t.type)?.share ?? null,
-          used: t.count > 0 || (nat.byType.find((n) => n.type === t.type)?.count ?? 0) > 0,
+          used: t.count > 0 || (nat.byType.find((n) => n.type === t.type)?.allScopeCount ?? 0) > 0,
         }))
         .filter((t) => t.used);
       blocks.push({ kind: "subheading", text: "Per type" });
@@ -489,6 +492,7 @@ async function distributionBlock(
   what: string,
   rows: readonly { label: string; loc: number | null; nat: number | null }[],
   header: string,
+  shareOf?: string,
 ): Promise<Block> {
   const label = (s: number | null) => (s === null ? DASH : formatShare(s));
   return {
@@ -501,6 +505,7 @@ async function distributionBlock(
         { category: r.label, series: LOCATION_SERIES, share: r.loc, label: label(r.loc) },
         { category: r.label, series: NATIONAL_SERIES, share: r.nat, label: label(r.nat) },
       ]),
+      shareOf,
     ),
     data: {
       headers: [header, LOCATION_SERIES, NATIONAL_SERIES],

@@ -9,8 +9,9 @@
  * No count of measures per location appears anywhere in this report.
  */
 
+import { codebookFor } from "../../schemas/codebook.ts";
 import type { Cell, NationalReportInput, ProtectedFigures } from "../../schemas/documents.ts";
-import { quarterRange } from "../../schemas/quarter.ts";
+import { quarterBounds, quarterRange } from "../../schemas/quarter.ts";
 import { type Block, type ReportDocument, toText } from "./blocks.ts";
 import {
   carePlanChart,
@@ -223,6 +224,11 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
   const shareLabel = (c: Cell, share: number | null) =>
     c.suppressed ? DASH : orDash(share, (s) => formatShare(s));
   blocks.push({ kind: "heading", text: "Soorten maatregelen" });
+  // A share uses a denominator of its numerator's scope: shares of all measures (and the counts
+  // next to them) only over the deliveries with all types; a location that delivered seclusion
+  // only counts below, within seclusion.
+  const seclusionOnly = range.matrix.some((m) => m.status === "seclusion");
+  const allScopeNote = `Aantal en aandeel van alle maatregelen bij locaties die alle typen leverden${known(total.allScopeTotal) === null ? "" : ` (${cell(total.allScopeTotal)} maatregelen)`}.${seclusionOnly ? " Locaties die alleen gedwongen afzonderen leverden, tellen hier niet mee; zij tellen wel mee in de cijfers over afzonderen hieronder." : ""}`;
   blocks.push({
     kind: "chart",
     chart: await distributionChart(
@@ -233,18 +239,28 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
         category: c.label,
         series: "Landelijk",
         share: c.share,
-        label: shareLabel(c.count, c.share),
+        label: shareLabel(c.allScopeCount, c.share),
       })),
     ),
     data: {
       headers: ["Categorie", "Maatregelen", "Aandeel"],
-      rows: total.byCategory.map((c) => [c.label, cell(c.count), shareLabel(c.count, c.share)]),
+      rows: total.byCategory.map((c) => [
+        c.label,
+        cell(c.allScopeCount),
+        shareLabel(c.allScopeCount, c.share),
+      ]),
     },
   });
+  blocks.push({ kind: "paragraph", muted: true, text: allScopeNote });
   blocks.push({
     kind: "table",
     headers: ["Type", "Maatregelen", "Aandeel"],
-    rows: total.byType.map((t) => [`${t.type}. ${t.label}`, cell(t.count), shareLabel(t.count, t.share)]),
+    rows: total.byType.map((t) => [
+      `${t.type}. ${t.label}`,
+      cell(t.allScopeCount),
+      shareLabel(t.allScopeCount, t.share),
+    ]),
+    note: allScopeNote,
   });
 
   // ---- Seclusion by room -----------------------------------------------------------------
@@ -264,6 +280,22 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
       headers: ["Ruimte", "Op slot", "Aantal"],
       rows: total.seclusionByRoom.map((r) => [r.label, r.locked ? "ja" : "nee", cell(r.count)]),
     },
+  });
+  const seclusionCodes = new Set(
+    codebookFor(quarterBounds(range.from).first)
+      .types.filter((t) => t.seclusion)
+      .map((t) => t.code),
+  );
+  const seclusionTypeRows = total.byType.filter((t) => seclusionCodes.has(t.type));
+  blocks.push({
+    kind: "table",
+    headers: ["Type", "Keer afzonderen", "Aandeel binnen afzonderen"],
+    rows: seclusionTypeRows.map((t) => [
+      `${t.type}. ${t.label}`,
+      cell(t.count),
+      t.count.suppressed ? DASH : orDash(t.seclusionShare, (s) => formatShare(s)),
+    ]),
+    note: `Aandeel binnen gedwongen afzonderen, bij alle locaties die afzonderen leverden${seclusionOnly ? " (ook de locaties die alleen afzonderen leverden)" : ""}.`,
   });
 
   // ---- Start hour ------------------------------------------------------------------------

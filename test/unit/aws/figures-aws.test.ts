@@ -87,38 +87,36 @@ describe("figures in AWS mode", () => {
     s3.on(GetObjectCommand, { Key: "config/locations.json" }).resolves({
       Body: body(JSON.stringify([{ code: "AB", name: "De Horst", emails: [] }])),
     });
-    // Athena answers the delivery-status query with AB's delivery (without one, `figures` says
-    // there is nothing to show), every other query with no rows.
+    // The delivery-status query answers with the snapshot's delivery (figures refuse to run on
+    // no delivery at all); every other query answers with no rows.
     athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
       QueryExecutionId: /SELECT location, quarter, scope, rows, attempt_id/.test(input.QueryString ?? "")
         ? "status"
-        : "other",
+        : "q1",
     }));
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
-    const columns = [
-      "location",
-      "quarter",
-      "scope",
-      "rows",
-      "attempt_id",
-      "processed_at",
-      "codebook_version",
-    ];
-    const types = ["varchar", "varchar", "varchar", "bigint", "varchar", "varchar", "varchar"];
-    const cells = (values: string[]) => ({ Data: values.map((v) => ({ VarCharValue: v })) });
-    athena.on(GetQueryResultsCommand).callsFake((input: { QueryExecutionId?: string }) =>
-      input.QueryExecutionId === "status"
-        ? {
-            ResultSet: {
-              ResultSetMetadata: { ColumnInfo: columns.map((Name, i) => ({ Name, Type: types[i] })) },
-              Rows: [
-                cells(columns),
-                cells(["AB", "2024-Q1", "all", "2", logLine.attempt_id, logLine.processed_at, "2023"]),
-              ],
-            },
-          }
-        : { ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } },
-    );
+    athena
+      .on(GetQueryResultsCommand)
+      .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
+    const statusColumns = ["location", "quarter", "scope", "rows", "attempt_id"];
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: "status" }).resolves({
+      ResultSet: {
+        ResultSetMetadata: {
+          ColumnInfo: statusColumns.map((Name) => ({
+            Name,
+            Type: Name === "rows" ? "bigint" : "varchar",
+          })),
+        },
+        Rows: [
+          { Data: statusColumns.map((c) => ({ VarCharValue: c })) },
+          {
+            Data: ["AB", "2024-Q1", "all", "2", "0123456789abcdef0123"].map((VarCharValue) => ({
+              VarCharValue,
+            })),
+          },
+        ],
+      },
+    });
     const dataDir = join(t.dir, "local");
     const c = captureIo({ ...storage, ...athenaSettings });
 
@@ -126,7 +124,7 @@ describe("figures in AWS mode", () => {
 
     expect(code, c.err()).toBe(0);
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((call) => call.args[0].input);
-    expect(starts).toHaveLength(12);
+    expect(starts).toHaveLength(13);
     for (const input of starts) {
       expect(input.WorkGroup).toBe("vbm-facilitator");
       expect(input.QueryExecutionContext?.Database).toBe("vbm_curated");

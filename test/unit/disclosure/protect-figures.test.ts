@@ -15,6 +15,8 @@ interface M {
   carePlan?: "yes" | "no" | "unknown";
   /** Duration; null = no end. Default: 30 for types with a duration, null for point-in-time types. */
   minutes?: number | null;
+  /** From a delivery of seclusion only (counts in `total`, not in the shares of all measures). */
+  seclusionOnly?: boolean;
 }
 
 const codebook = codebookFor("2024-01-01");
@@ -35,7 +37,9 @@ function figures(location: string | null, from: string, to: string, measures: re
   }));
   const total = all.length;
   const count = (pred: (m: (typeof all)[number]) => boolean) => all.filter(pred).length;
-  const share = (n: number) => (total > 0 ? n / total : 0);
+  const allScopeTotal = all.filter((m) => !m.seclusionOnly).length;
+  const share = (n: number) => (allScopeTotal > 0 ? n / allScopeTotal : 0);
+  const seclusionTotal = count((m) => !!m.t.seclusion);
   const perYouth = new Map<string, number>();
   for (const m of all) perYouth.set(m.youth, (perYouth.get(m.youth) ?? 0) + 1);
   const frequency = new Map<number, number>();
@@ -53,15 +57,26 @@ function figures(location: string | null, from: string, to: string, measures: re
       rows: count((m) => quarterOfMonth(m.month) === quarter),
     })),
     total,
+    allScopeTotal,
     uniqueYouth: perYouth.size,
     byMonth: months.map((month) => ({ month, count: count((m) => m.month === month) })),
     byCategory: codebook.categories.map((c) => {
       const n = count((m) => m.t.category === c.id);
-      return { category: c.id, label: c.label, count: n, share: share(n) };
+      const a = count((m) => m.t.category === c.id && !m.seclusionOnly);
+      return { category: c.id, label: c.label, count: n, allScopeCount: a, share: share(a) };
     }),
     byType: codebook.types.map((t) => {
       const n = count((m) => m.type === t.code);
-      return { type: t.code, label: t.label, category: t.category, count: n, share: share(n) };
+      const a = count((m) => m.type === t.code && !m.seclusionOnly);
+      return {
+        type: t.code,
+        label: t.label,
+        category: t.category,
+        count: n,
+        allScopeCount: a,
+        share: share(a),
+        seclusionShare: t.seclusion ? (seclusionTotal > 0 ? n / seclusionTotal : 0) : null,
+      };
     }),
     seclusionByRoom: codebook.rooms.flatMap((r) =>
       [true, false].map((locked) => ({
@@ -148,10 +163,13 @@ const secondary: Cell = { value: null, suppressed: true, secondary: true };
 function keyedCells(p: ProtectedFigures): Map<string, Cell> {
   return new Map<string, Cell>([
     ["total", p.total],
+    ["allScopeTotal", p.allScopeTotal],
     ["uniqueYouth", p.uniqueYouth],
     ...p.byMonth.map((r): [string, Cell] => [`month ${r.month}`, r.count]),
     ...p.byCategory.map((r): [string, Cell] => [`category ${r.category}`, r.count]),
+    ...p.byCategory.map((r): [string, Cell] => [`all-types category ${r.category}`, r.allScopeCount]),
     ...p.byType.map((r): [string, Cell] => [`type ${r.type}`, r.count]),
+    ...p.byType.map((r): [string, Cell] => [`all-types type ${r.type}`, r.allScopeCount]),
     ...p.seclusionByRoom.map((r): [string, Cell] => [`room ${r.room} ${r.locked}`, r.count]),
     ...p.byStartHour.map((r): [string, Cell] => [`hour ${r.hour}`, r.count]),
     ...p.duration.map((r): [string, Cell] => [`duration n ${r.type}`, r.n]),
@@ -172,6 +190,7 @@ function publishedLines(p: ProtectedFigures): Cell[][] {
   return [
     [...p.byMonth.map((r) => r.count), p.total],
     [...p.byCategory.map((r) => r.count), p.total],
+    [...p.byCategory.map((r) => r.allScopeCount), p.allScopeTotal],
     ...byCat,
     [...p.byStartHour.map((r) => r.count), p.total],
     [p.carePlan.yes, p.carePlan.no, p.carePlan.unknown, p.total],
@@ -345,6 +364,88 @@ describe("protectFigures", () => {
     expect(monthCell(strict, jan)).toEqual(hidden);
     expect(monthCell(strict, feb)).toEqual(secondary);
     expect(strict.total).toEqual(published(37));
+  });
+});
+
+describe("protectFigures: shares of all measures leave out seclusion-only deliveries", () => {
+  // 2024-Q1, national. Deliveries with all types: 60 measures (type 3 ×20, type 6 ×10,
+  // type 11 ×20, type 15 ×10). One location delivered seclusion only: type 6 ×2, type 11 ×1.
+  // Shares of all measures are over the 60 (type 3: 20/60); the total is 63. Published as is,
+  // total − count ÷ share = 63 − 20 ÷ (20/60) = 3 would give the seclusion-only count away.
+  const allTypes = [
+    ...many(20, { month: jan, type: 3 }),
+    ...many(10, { month: feb, type: 6 }),
+    ...many(20, { month: mar, type: 11 }),
+    ...many(10, { month: jan, type: 15 }),
+  ];
+  const seclusionOnly = [
+    ...many(2, { month: jan, type: 6, seclusionOnly: true }, "CD"),
+    ...many(1, { month: feb, type: 11, seclusionOnly: true }, "CD"),
+  ];
+  const model = figures(null, Q, Q, [...allTypes, ...seclusionOnly]);
+
+  it("fixture: the unprotected shares would reveal the seclusion-only count", () => {
+    expect(model.total).toBe(63);
+    expect(model.allScopeTotal).toBe(60);
+    const type3 = model.byType.find((t) => t.type === 3);
+    expect(type3?.share).toBeCloseTo(20 / 60, 12);
+    expect(model.total - (type3?.allScopeCount ?? 0) / (type3?.share ?? 1)).toBeCloseTo(3, 9);
+  });
+
+  it("hides the all-types total (as hidden, not <5) and every share of all measures", () => {
+    const p = protectFigures(model);
+    expect(p.total).toEqual(published(63));
+    expect(p.allScopeTotal).toEqual(secondary);
+    expect(p.byCategory.every((c) => c.share === null)).toBe(true);
+    expect(p.byType.every((t) => t.share === null)).toBe(true);
+  });
+
+  it("leaves nothing from which the seclusion-only count follows", () => {
+    const p = protectFigures(model);
+    const derivable: number[] = [];
+    const t = p.total.value;
+    const a = p.allScopeTotal.value;
+    if (t !== null && a !== null) derivable.push(t - a);
+    for (const x of [...p.byCategory, ...p.byType]) {
+      // total − count ÷ share, and count − all-types count
+      if (t !== null && x.share !== null && x.share > 0 && x.allScopeCount.value !== null)
+        derivable.push(t - x.allScopeCount.value / x.share);
+      if (x.count.value !== null && x.allScopeCount.value !== null) {
+        const rest = x.count.value - x.allScopeCount.value;
+        if (rest > 0) derivable.push(rest);
+      }
+    }
+    // the all-types parts in their lines: a single hidden member would follow from the line
+    for (const l of publishedLines(p)) expect(l.filter((c) => c.suppressed).length).not.toBe(1);
+    expect(
+      derivable.filter((v) => Math.abs(v - 3) < 0.5 || Math.abs(v - 2) < 0.5 || Math.abs(v - 1) < 0.5),
+    ).toEqual([]);
+  });
+
+  it("keeps shares within seclusion: over every seclusion delivery", () => {
+    const p = protectFigures(model);
+    // seclusion: 33 measures, type 6 12, type 11 21
+    expect(typeCell(p, 6).count).toEqual(published(12));
+    expect(typeCell(p, 6).seclusionShare).toBeCloseTo(12 / 33, 12);
+    expect(typeCell(p, 11).seclusionShare).toBeCloseTo(21 / 33, 12);
+    expect(typeCell(p, 3).seclusionShare).toBeNull();
+  });
+
+  it("publishes the shares when the seclusion-only count is not small", () => {
+    const bigger = figures(null, Q, Q, [
+      ...allTypes,
+      ...many(7, { month: jan, type: 6, seclusionOnly: true }, "CD"),
+      ...many(5, { month: feb, type: 11, seclusionOnly: true }, "CD"),
+    ]);
+    const p = protectFigures(bigger);
+    expect(p.total).toEqual(published(72));
+    expect(p.allScopeTotal).toEqual(published(60));
+    const cat = (id: string) => p.byCategory.find((c) => c.category === id);
+    expect(cat("gedwongen_afzonderen")?.count).toEqual(published(42));
+    expect(cat("gedwongen_afzonderen")?.allScopeCount).toEqual(published(30));
+    expect(cat("gedwongen_afzonderen")?.share).toBeCloseTo(30 / 60, 12);
+    expect(cat("beperken_bewegingsvrijheid")?.share).toBeCloseTo(20 / 60, 12);
+    expect(typeCell(p, 6).seclusionShare).toBeCloseTo(17 / 42, 12);
   });
 });
 

@@ -170,6 +170,10 @@ describe("buildFigures, national", () => {
   });
 
   it("zero-fills all 19 types and 6 categories, with shares summing to 1", () => {
+    // Shares of all measures count only deliveries with all types: AB Q1 (5 measures) and CD Q2
+    // (header-only); CD Q1 (seclusion only: types 6 and 10) counts in the counts, not the shares.
+    // Shares within seclusion count every seclusion measure (AB: 6, 11; CD: 10, 6 → 4).
+    expect(f.allScopeTotal).toBe(5);
     expect(f.byType.map((t) => t.type)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
     const counts = Object.fromEntries(f.byType.filter((t) => t.count > 0).map((t) => [t.type, t.count]));
     expect(counts).toEqual({ 3: 2, 6: 2, 10: 1, 11: 1, 15: 1 });
@@ -178,19 +182,58 @@ describe("buildFigures, national", () => {
       label: "Vastpakken en/of vasthouden",
       category: "beperken_bewegingsvrijheid",
       count: 2,
-      share: 2 / 7,
+      allScopeCount: 2,
+      share: 2 / 5,
+      seclusionShare: null,
+    });
+    expect(f.byType.find((t) => t.type === 6)).toMatchObject({
+      count: 2,
+      allScopeCount: 1,
+      share: 1 / 5,
+      seclusionShare: 2 / 4,
+    });
+    expect(f.byType.find((t) => t.type === 10)).toMatchObject({
+      count: 1,
+      allScopeCount: 0,
+      share: 0,
+      seclusionShare: 1 / 4,
     });
     expect(f.byType.find((t) => t.type === 1)?.share).toBe(0);
     expect(f.byCategory).toEqual([
-      { category: "elektronisch_toezicht", label: "Elektronisch toezicht", count: 0, share: 0 },
-      { category: "beperken_bewegingsvrijheid", label: "Beperken bewegingsvrijheid", count: 2, share: 2 / 7 },
-      { category: "gedwongen_afzonderen", label: "Gedwongen afzonderen", count: 4, share: 4 / 7 },
-      { category: "geneeskundige_behandeling", label: "Geneeskundige behandeling", count: 0, share: 0 },
-      { category: "beperken_contacten", label: "Beperken contacten", count: 0, share: 0 },
-      { category: "controles", label: "Controles", count: 1, share: 1 / 7 },
+      {
+        category: "elektronisch_toezicht",
+        label: "Elektronisch toezicht",
+        count: 0,
+        allScopeCount: 0,
+        share: 0,
+      },
+      {
+        category: "beperken_bewegingsvrijheid",
+        label: "Beperken bewegingsvrijheid",
+        count: 2,
+        allScopeCount: 2,
+        share: 2 / 5,
+      },
+      {
+        category: "gedwongen_afzonderen",
+        label: "Gedwongen afzonderen",
+        count: 4,
+        allScopeCount: 2,
+        share: 2 / 5,
+      },
+      {
+        category: "geneeskundige_behandeling",
+        label: "Geneeskundige behandeling",
+        count: 0,
+        allScopeCount: 0,
+        share: 0,
+      },
+      { category: "beperken_contacten", label: "Beperken contacten", count: 0, allScopeCount: 0, share: 0 },
+      { category: "controles", label: "Controles", count: 1, allScopeCount: 1, share: 1 / 5 },
     ]);
     expect(f.byType.reduce((s, t) => s + t.share, 0)).toBeCloseTo(1, 12);
     expect(f.byCategory.reduce((s, c) => s + c.share, 0)).toBeCloseTo(1, 12);
+    expect(f.byType.reduce((s, t) => s + (t.seclusionShare ?? 0), 0)).toBeCloseTo(1, 12);
   });
 
   it("gives every seclusion room x locked combination", () => {

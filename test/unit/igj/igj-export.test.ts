@@ -51,7 +51,12 @@ function figures(
   const ds = deliveries.filter((d) => location === null || d.location === location);
   const total = all.length;
   const count = (pred: (m: (typeof all)[number]) => boolean) => all.filter(pred).length;
-  const share = (n: number) => (total > 0 ? n / total : 0);
+  const allScope = (m: (typeof all)[number]) =>
+    ds.find((d) => d.location === m.location && d.quarter === quarterOfMonth(m.month))?.status !==
+    "seclusion";
+  const allScopeTotal = all.filter(allScope).length;
+  const share = (n: number) => (allScopeTotal > 0 ? n / allScopeTotal : 0);
+  const seclusionTotal = count((m) => !!m.t.seclusion);
   const perYouth = new Map<string, number>();
   for (const m of all) perYouth.set(m.youth, (perYouth.get(m.youth) ?? 0) + 1);
   const frequency = new Map<number, number>();
@@ -64,15 +69,26 @@ function figures(
     codebookVersions: total > 0 ? [codebook.version] : [],
     deliveries: ds,
     total,
+    allScopeTotal,
     uniqueYouth: perYouth.size,
     byMonth: months.map((month) => ({ month, count: count((m) => m.month === month) })),
     byCategory: codebook.categories.map((c) => {
       const n = count((m) => m.t.category === c.id);
-      return { category: c.id, label: c.label, count: n, share: share(n) };
+      const a = count((m) => m.t.category === c.id && allScope(m));
+      return { category: c.id, label: c.label, count: n, allScopeCount: a, share: share(a) };
     }),
     byType: codebook.types.map((t) => {
       const n = count((m) => m.type === t.code);
-      return { type: t.code, label: t.label, category: t.category, count: n, share: share(n) };
+      const a = count((m) => m.type === t.code && allScope(m));
+      return {
+        type: t.code,
+        label: t.label,
+        category: t.category,
+        count: n,
+        allScopeCount: a,
+        share: share(a),
+        seclusionShare: t.seclusion ? (seclusionTotal > 0 ? n / seclusionTotal : 0) : null,
+      };
     }),
     seclusionByRoom: codebook.rooms.flatMap((r) =>
       [true, false].map((locked) => ({

@@ -34,7 +34,10 @@ export interface ModelSpec {
   deliveries?: FiguresModel["deliveries"];
   dataQuality?: Partial<FiguresModel["dataQuality"]>;
   longMeasures?: FiguresModel["longMeasures"];
-  /** Scope of the delivery, for the rates (default all). */
+  /**
+   * Scope of the delivery (default all): for the rates, and for the shares (a seclusion-only
+   * delivery counts in no share of all measures).
+   */
   scope?: "all" | "seclusion";
 }
 
@@ -45,7 +48,10 @@ export function makeModel(spec: ModelSpec): FiguresModel {
   const perMonth = (code: number) => spec.types[code] ?? [];
   const count = (code: number) => perMonth(code).reduce((a, b) => a + b, 0);
   const total = codebook.types.reduce((a, t) => a + count(t.code), 0);
-  const share = (n: number) => (total > 0 ? n / total : 0);
+  const allScope = (spec.scope ?? "all") === "all";
+  const allScopeTotal = allScope ? total : 0;
+  const share = (n: number) => (allScopeTotal > 0 ? n / allScopeTotal : 0);
+  const seclusionTotal = codebook.types.filter((t) => t.seclusion).reduce((a, t) => a + count(t.code), 0);
   const byMonth = months.map((month, i) => ({
     month,
     count: codebook.types.reduce((a, t) => a + (perMonth(t.code)[i] ?? 0), 0),
@@ -55,11 +61,14 @@ export function makeModel(spec: ModelSpec): FiguresModel {
     label: t.label,
     category: t.category,
     count: count(t.code),
-    share: share(count(t.code)),
+    allScopeCount: allScope ? count(t.code) : 0,
+    share: allScope ? share(count(t.code)) : 0,
+    seclusionShare: t.seclusion ? (seclusionTotal > 0 ? count(t.code) / seclusionTotal : 0) : null,
   }));
   const byCategory = codebook.categories.map((c) => {
     const n = byType.filter((t) => t.category === c.id).reduce((a, t) => a + t.count, 0);
-    return { category: c.id, label: c.label, count: n, share: share(n) };
+    const a = allScope ? n : 0;
+    return { category: c.id, label: c.label, count: n, allScopeCount: a, share: share(a) };
   });
   const seclusionByRoom = codebook.rooms.flatMap((r) =>
     [true, false].map((locked) => ({
@@ -99,6 +108,7 @@ export function makeModel(spec: ModelSpec): FiguresModel {
       { location: spec.location ?? "AB", quarter: spec.from, status: spec.scope ?? "all", rows: total },
     ],
     total,
+    allScopeTotal,
     uniqueYouth: spec.uniqueYouth,
     byMonth,
     byCategory,
@@ -284,10 +294,22 @@ export function protect(m: FiguresModel, threshold = 5): ProtectedFigures {
     to: m.to,
     threshold,
     total: cell(m.total),
+    allScopeTotal: cell(m.allScopeTotal),
     uniqueYouth: cell(m.uniqueYouth),
     byMonth: m.byMonth.map((b) => ({ month: b.month, count: cell(b.count) })),
-    byCategory: m.byCategory.map((c) => ({ ...c, count: cell(c.count), share: shareOr(c.count, c.share) })),
-    byType: m.byType.map((t) => ({ ...t, count: cell(t.count), share: shareOr(t.count, t.share) })),
+    byCategory: m.byCategory.map((c) => ({
+      ...c,
+      count: cell(c.count),
+      allScopeCount: cell(c.allScopeCount),
+      share: shareOr(c.allScopeCount, c.share),
+    })),
+    byType: m.byType.map((t) => ({
+      ...t,
+      count: cell(t.count),
+      allScopeCount: cell(t.allScopeCount),
+      share: shareOr(t.allScopeCount, t.share),
+      seclusionShare: t.seclusionShare === null ? null : shareOr(t.count, t.seclusionShare),
+    })),
     seclusionByRoom: m.seclusionByRoom.map((r) => ({ ...r, count: cell(r.count) })),
     byStartHour: m.byStartHour.map((h) => ({ hour: h.hour, count: cell(h.count) })),
     duration: m.duration.map((d) => {

@@ -9,6 +9,7 @@ const expected = [
   "by_start_hour",
   "by_start_hour_category",
   "by_type",
+  "by_type_scope",
   "care_plan",
   "data_quality",
   "delivery_status",
