@@ -114,16 +114,23 @@ function htmlBlock(b: Block): string {
     }
     case "table":
       return `${htmlTable(b)}${b.note ? `<p style="margin:2px 0 8px 0;color:#555555;font-size:12px;">${esc(b.note)}</p>` : ""}`;
-    case "chart": {
-      const svg = b.chart.svg.replace(/^<svg\b/, '<svg style="max-width:100%;height:auto;display:block;"');
-      return `<div style="margin:8px 0 12px 0;">${svg}</div>`;
-    }
+    case "chart":
+      // Gmail and Outlook do not show inline SVG: the mail gives the chart's numbers and leaves
+      // the picture to the PDF that goes along as an attachment.
+      return `<div style="margin:8px 0 12px 0;"><p style="margin:2px 0;font-size:13px;">${esc(b.chart.description)}</p><p style="margin:2px 0;color:#555555;font-size:12px;">${esc(CHART_IN_PDF)}</p>${htmlTable(b.data)}</div>`;
     case "box":
       return `<div style="border:2px solid #1a1a1a;padding:10px 14px;margin:14px 0;"><div style="font-weight:bold;font-size:15px;margin-bottom:4px;">${esc(b.title)}</div>${b.blocks.map(htmlBlock).join("\n")}</div>`;
   }
 }
 
-/** The report as one HTML document for an e-mail body: inline CSS only, charts as inline SVG. */
+/** What the e-mail HTML says in place of a chart. */
+export const CHART_IN_PDF = "De grafiek staat in de pdf in de bijlage; hieronder de cijfers.";
+
+/**
+ * The report as one HTML document for an e-mail body: inline CSS only. Charts are not embedded
+ * (Gmail and Outlook do not show inline SVG): each chart is its numbers as a table, with a line
+ * that the chart is in the attached PDF.
+ */
 export function toHtml(doc: ReportDocument): string {
   return [
     "<!DOCTYPE html>",

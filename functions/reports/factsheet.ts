@@ -1,6 +1,6 @@
 /**
- * The quarterly factsheet of one location: a PDF, the same content as an e-mail HTML body (charts
- * as inline SVG) and as plain text. Built only from the figures model (this location this
+ * The quarterly factsheet of one location: a PDF, the same content as an e-mail HTML body (each
+ * chart as its numbers, the picture only in the PDF) and as plain text. Built only from the figures model (this location this
  * quarter, the previous quarter, the national shares) and the location's own signals and
  * validation warnings. Youth numbers appear only in the list of sharp rises: this document goes
  * to the location itself.
