@@ -243,6 +243,11 @@ export interface LineSeries {
   labels: readonly string[];
 }
 
+/** Line styles by series (black and white): dash pattern and point shape; at most 7 series. */
+const LINE_DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [12, 4], [4, 2, 1, 2]];
+const LINE_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "stroke"];
+export const MAX_LINE_SERIES = LINE_DASHES.length;
+
 /** Lines over ordered categories (quarters): solid/dashed lines, circles/squares, values at the points. */
 export function lineChart(o: {
   id: string;
@@ -255,6 +260,8 @@ export function lineChart(o: {
   height?: number;
 }): Promise<ChartSvg> {
   const names = o.series.map((s) => s.name);
+  if (names.length > MAX_LINE_SERIES)
+    throw new Error(`line chart ${o.id}: at most ${MAX_LINE_SERIES} series, got ${names.length}`);
   const values = o.series.flatMap((s, si) =>
     o.categories.flatMap((category, i) => {
       const v = s.values[i];
@@ -299,7 +306,7 @@ export function lineChart(o: {
             type: "nominal",
             scale: {
               domain: names,
-              range: [[], [6, 3], [2, 2]].slice(0, names.length),
+              range: LINE_DASHES.slice(0, names.length),
             },
             legend: { title: null, symbolType: "stroke", symbolStrokeWidth: 1.6, symbolSize: 300 },
           },
@@ -311,7 +318,7 @@ export function lineChart(o: {
           shape: {
             field: "series",
             type: "nominal",
-            scale: { domain: names, range: ["circle", "square", "triangle-up"].slice(0, names.length) },
+            scale: { domain: names, range: LINE_SHAPES.slice(0, names.length) },
             legend: { title: null, symbolFillColor: INK },
           },
         },
@@ -476,6 +483,27 @@ export function carePlanChart(
     data: parts.map((p) => ({ category: p.answer, series: "Maatregelen", value: p.value, label: p.label })),
     valueTitle: "Aantal maatregelen",
     integerTicks: true,
+  });
+}
+
+/**
+ * Measures per 10 places of average occupancy per month, one line per measure group (a hidden
+ * or unknown rate is a gap). With more than two groups the values are not written at the
+ * points (the report gives them in a table next to the chart).
+ */
+export function monthlyRateChart(
+  id: string,
+  months: readonly string[],
+  series: readonly LineSeries[],
+): Promise<ChartSvg> {
+  const many = series.length > 2;
+  return lineChart({
+    id,
+    description: `Maatregelen per 10 plaatsen (gemiddelde bezetting) per maand: ${series.map((s) => s.name).join(", ")}.`,
+    categories: months,
+    series: many ? series.map((s) => ({ ...s, labels: s.labels.map(() => "") })) : series,
+    valueTitle: "Per 10 plaatsen per maand",
+    height: 260,
   });
 }
 

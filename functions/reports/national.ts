@@ -12,11 +12,15 @@
 import { codebookFor } from "../../schemas/codebook.ts";
 import type { Cell, NationalReportInput, ProtectedFigures } from "../../schemas/documents.ts";
 import { quarterBounds, quarterRange } from "../../schemas/quarter.ts";
+import type { ReportTrend } from "../core/trend-report.ts";
+import { formatP, formatRatio, periodText, termSentence } from "../core/trend-text.ts";
 import { type Block, type ReportDocument, toText } from "./blocks.ts";
 import {
   carePlanChart,
   distributionChart,
+  MAX_LINE_SERIES,
   monthChart,
+  monthlyRateChart,
   quarterTrendChart,
   seclusionRoomChart,
   startHourChart,
@@ -46,6 +50,8 @@ export interface NationalReportArgs {
   total: ProtectedFigures;
   /** National figures per quarter in range, after disclosure control. */
   perQuarter: ProtectedFigures[];
+  /** "Verloop in de tijd": monthly rates (protected) and the trend models; no section without it. */
+  trend?: ReportTrend;
 }
 
 export interface RenderedNationalReport {
@@ -88,6 +94,116 @@ function shareOfCells(part: Cell, all: readonly Cell[]): string {
   if (p === null || values.some((v) => v === null)) return DASH;
   const sum = values.reduce<number>((a, v) => a + (v ?? 0), 0);
   return sum > 0 ? formatShare(p / sum) : DASH;
+}
+
+/** Months per block of the monthly-rate table (keeps the table within the page width). */
+const RATE_MONTHS = 6;
+
+/** Short names of the models in the table. */
+const MODEL_NAMES: Record<string, string> = {
+  "seclusion-count": "Aantal afzonderingen per bezetting",
+  "seclusion-count-slope": "Aantal afzonderingen per bezetting, met trend per maand",
+  "seclusion-duration": "Duur van de afzonderingen",
+  "isolation-room": "Kans op isoleer-/separeerruimte",
+};
+
+/**
+ * "Verloop in de tijd": the occupancy-corrected rate per month and measure group (chart and
+ * table; a hidden rate is –), the periods, and the trend models in words and in a table. A
+ * model that could not be estimated gets its reason and no numbers; without an analysis the
+ * section is one line.
+ */
+async function trendBlocks(t: ReportTrend, threshold: number): Promise<Block[]> {
+  const blocks: Block[] = [{ kind: "heading", text: "Verloop in de tijd" }];
+  if (t.omitted !== null && t.rates.every((r) => r.per10 === null)) {
+    blocks.push({ kind: "paragraph", text: t.omitted });
+    return blocks;
+  }
+  const months = [...new Set(t.rates.map((r) => r.month))];
+  const groups = [...new Map(t.rates.map((r) => [r.group, r.label])).entries()];
+  const rateOf = (month: string, group: string) =>
+    t.rates.find((r) => r.month === month && r.group === group)?.per10 ?? null;
+  const label = (v: number | null) => orDash(v, (x) => formatDecimal(x, 1));
+  blocks.push({
+    kind: "paragraph",
+    text: "Per maand het aantal maatregelen per 10 plaatsen gemiddelde bezetting per maand, per groep maatregelen. Alle maatregelen en de groepen buiten gedwongen afzonderen: locaties die alle typen leverden; gedwongen afzonderen: ook de locaties die alleen afzonderen leverden. Een maand zonder bekende bezetting telt niet mee.",
+  });
+  // Only groups with at least one rate that may be shown get a line: never an empty chart.
+  const shown = groups.filter(([g]) => months.some((m) => rateOf(m, g) !== null)).slice(0, MAX_LINE_SERIES);
+  if (shown.length > 0)
+    blocks.push({
+      kind: "chart",
+      chart: await monthlyRateChart(
+        "nl-monthly-rates",
+        months.map(monthShort),
+        shown.map(([g, name]) => ({
+          name,
+          values: months.map((m) => rateOf(m, g)),
+          labels: months.map((m) => label(rateOf(m, g))),
+        })),
+      ),
+      data: {
+        headers: ["Maand", ...shown.map(([, name]) => name)],
+        rows: months.map((m) => [monthLong(m), ...shown.map(([g]) => label(rateOf(m, g)))]),
+      },
+    });
+  for (let i = 0; i < months.length; i += RATE_MONTHS) {
+    const chunk = months.slice(i, i + RATE_MONTHS);
+    blocks.push({
+      kind: "table",
+      headers: ["Groep", ...chunk.map(monthShort)],
+      rows: groups.map(([g, name]) => [name, ...chunk.map((m) => label(rateOf(m, g)))]),
+      ...(i + RATE_MONTHS >= months.length
+        ? {
+            note: `Maatregelen per 10 plaatsen gemiddelde bezetting per maand. Een – rust op minder dan ${threshold} maatregelen, is verborgen om zo’n klein aantal te beschermen, of de bezetting was niet bekend.`,
+          }
+        : {}),
+    });
+  }
+  if (t.trend === null) {
+    blocks.push({ kind: "paragraph", text: t.omitted ?? "Het verloop in de tijd is niet getoetst." });
+    return blocks;
+  }
+  const reference = t.trend.periods[0]?.label ?? "P0";
+  blocks.push({ kind: "subheading", text: "Verschillen tussen perioden bij gedwongen afzonderen" });
+  blocks.push({
+    kind: "paragraph",
+    text: "We vergelijken elke periode met de eerste (de referentie), rekening houdend met de bezetting en met verschillen tussen locaties (elke locatie met zichzelf vergeleken). Significant betekent: p kleiner dan 0,05.",
+  });
+  blocks.push({
+    kind: "bullets",
+    items: t.trend.periods.map(
+      (p, i) => `Periode ${i}${p.label === reference ? " (referentie)" : ""}: ${periodText(p)}`,
+    ),
+  });
+  const sentences: string[] = [];
+  const rows: string[][] = [];
+  for (const m of t.trend.models) {
+    const name = MODEL_NAMES[m.id] ?? m.label;
+    if (m.status === "failed") {
+      sentences.push(`${name}: niet geschat: ${m.error} Daarom staan er geen getallen voor.`);
+      continue;
+    }
+    for (const term of m.terms) {
+      sentences.push(termSentence(m, term, reference));
+      rows.push([
+        name,
+        term.period.replace(/^P/, ""),
+        formatRatio(term.estimate),
+        `${formatRatio(term.ciLow)}–${formatRatio(term.ciHigh)}`,
+        formatP(term.p).replace(/^p = /, "").replace(/^p /, ""),
+      ]);
+    }
+  }
+  blocks.push({ kind: "bullets", items: sentences });
+  if (rows.length > 0)
+    blocks.push({
+      kind: "table",
+      headers: ["Uitkomst", "Periode", "Ratio", "95%-interval", "p"],
+      rows,
+      note: "Ratio tegenover periode 0: onder 1 minder (korter, kleinere kans), boven 1 meer. Aantal: negatief-binomiaal model met de bezetting als noemer; duur: negatief-binomiaal model op de minuten per afzondering; ruimte: logistisch model (odds ratio). Locatie als vaste factor.",
+    });
+  return blocks;
 }
 
 /** The national report as blocks (shared by PDF and text). */
@@ -203,6 +319,8 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
     }),
     note: "Maatregelen per kwartaal per 10 plaatsen gemiddelde bezetting. ‘Alle typen’: locaties die alle typen leverden; ‘afzonderen’: locaties die alle typen of alleen afzonderen leverden.",
   });
+
+  if (args.trend) blocks.push(...(await trendBlocks(args.trend, threshold)));
 
   // ---- Per month -------------------------------------------------------------------------
   blocks.push({ kind: "heading", text: "Maatregelen per maand" });

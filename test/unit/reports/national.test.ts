@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TrendModelOutput } from "../../../functions/core/trend.ts";
+import type { ReportTrend } from "../../../functions/core/trend-report.ts";
 import { toText } from "../../../functions/reports/blocks.ts";
 import {
   buildNationalReport,
@@ -152,5 +154,127 @@ describe("national report", () => {
         }
       },
     );
+  });
+});
+
+describe("national report: Verloop in de tijd", () => {
+  const periods = [
+    { label: "P0", from: "2023-01", to: "2023-03" },
+    { label: "P1", from: "2023-04", to: "2023-06" },
+  ];
+  const term = (period: string, estimate: number, ciLow: number, ciHigh: number, p: number) => ({
+    period,
+    estimate,
+    ciLow,
+    ciHigh,
+    p,
+    coefficient: Math.log(estimate),
+    se: 0.1,
+    z: -2,
+  });
+  const okModel = (
+    id: "seclusion-count" | "seclusion-duration" | "isolation-room",
+    t: ReturnType<typeof term>,
+  ): TrendModelOutput => ({
+    id,
+    label: id,
+    family: id === "isolation-room" ? "binomial" : "negbin",
+    ratio: id === "isolation-room" ? "OR" : "IRR",
+    status: "ok",
+    n: 24,
+    terms: [t],
+    dropped: [],
+    locations: ["AB", "CD"],
+    omitted: 0,
+    deviance: 1,
+  });
+  const months = ["2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06"];
+  const rate = (
+    month: string,
+    group: string,
+    label: string,
+    per10: number | null,
+    hidden = null as never,
+  ) => ({
+    month,
+    group,
+    label,
+    per10,
+    hidden: per10 === null ? (hidden ?? "small") : null,
+  });
+  const trend: ReportTrend = {
+    from: "2023-Q1",
+    to: "2023-Q3",
+    periods,
+    rates: months.flatMap((m, i) => [
+      rate(m, "all", "Alle maatregelen", 12.5 - i * 0.5),
+      rate(m, "gedwongen_afzonderen", "Gedwongen afzonderen", 6.25 - i * 0.25),
+      // a group with a small count in March: its rate is not shown
+      rate(m, "beperken_contacten", "Beperken contacten", m === "2023-03" ? null : 0.8),
+    ]),
+    trend: {
+      from: "2023-Q1",
+      to: "2023-Q3",
+      periods: periods.map((p) => ({ ...p, months: 3, locationMonths: 6, seclusions: 40 })),
+      models: [
+        okModel("seclusion-count", term("P1", 0.71, 0.6, 0.84, 0.0004)),
+        okModel("seclusion-duration", term("P1", 1.1, 0.9, 1.34, 0.35)),
+        {
+          id: "isolation-room",
+          label: "de kans op een isoleer-/separeerruimte",
+          family: "binomial",
+          ratio: "OR",
+          status: "failed",
+          error: "Het model kan niet worden geschat: in periode 1 is er geen afzondering.",
+        },
+      ],
+    },
+    omitted: null,
+  };
+
+  it("shows the monthly rate per group per month (one unit, said), the models in words and a table", async () => {
+    const doc = await buildNationalReport({ ...input, trend });
+    const text = toText(doc);
+    const t = flat(text);
+    expect(text).toContain("VERLOOP IN DE TIJD");
+    expect(t).toContain("per 10 plaatsen gemiddelde bezetting per maand");
+    const chart = doc.blocks.find((b) => b.kind === "chart" && b.chart.id === "nl-monthly-rates");
+    expect(chart).toBeDefined();
+    if (chart?.kind !== "chart") throw new Error("no chart");
+    expect(chart.chart.svg).toContain("Per 10 plaatsen per maand");
+    // The rates as a table, group by month: 12,5 12,0 11,5 … and the hidden March rate as –.
+    expect(text).toMatch(/Alle maatregelen\s+12,5\s+12,0\s+11,5\s+11,0\s+10,5\s+10,0/);
+    expect(text).toMatch(/Gedwongen afzonderen\s+6,3\s+6,0\s+5,8\s+5,5\s+5,3\s+5,0/);
+    expect(text).toMatch(/Beperken contacten\s+0,8\s+0,8\s+–\s+0,8\s+0,8\s+0,8/);
+    // The periods and the models in the seed's words, the numbers in a table.
+    expect(t).toContain("Periode 0 (referentie): jan 2023 t/m mrt 2023");
+    expect(t).toContain("was in periode 1 significant lager dan in periode 0");
+    expect(t).toContain(
+      "De duur van de afzonderingen was in periode 1 niet significant anders dan in periode 0",
+    );
+    expect(text).toMatch(/Aantal afzonderingen per bezetting\s+1\s+0,71\s+0,60–0,84\s+< 0,001/);
+    expect(text).toMatch(/Duur van de afzonderingen\s+1\s+1,10\s+0,90–1,34\s+0,350/);
+    // A model that could not be estimated: its reason, no numbers.
+    expect(t).toContain(
+      "niet geschat: Het model kan niet worden geschat: in periode 1 is er geen afzondering.",
+    );
+    expect(text).not.toMatch(/isoleer-\/separeerruimte\s+1\s+\d/i);
+  });
+
+  it("draws no chart when no monthly rate may be shown, and no numbers when the analysis is omitted", async () => {
+    const omitted: ReportTrend = {
+      ...trend,
+      rates: trend.rates.map((r) => ({ ...r, per10: null, hidden: "small" as const })),
+      trend: null,
+      omitted:
+        "Voor het verloop in de tijd zijn minstens twee perioden nodig; deze rapportage beslaat één kwartaal.",
+    };
+    const doc = await buildNationalReport({ ...input, trend: omitted });
+    expect(doc.blocks.some((b) => b.kind === "chart" && b.chart.id === "nl-monthly-rates")).toBe(false);
+    const t = flat(toText(doc));
+    expect(t).toContain("VERLOOP IN DE TIJD");
+    expect(t).toContain("minstens twee perioden nodig");
+    expect(t).not.toContain("referentie");
+    expect(t).not.toContain("95%");
   });
 });
