@@ -15,6 +15,8 @@ import { defaultSuppression, protectFiguresTogether, type SuppressionSettings } 
 import { buildFigures } from "./figures.ts";
 import { buildIgjExport } from "./igj-export.ts";
 import type { Receipt } from "./receipt.ts";
+import type { Period } from "./trend.ts";
+import { reportTrend } from "./trend-report.ts";
 
 /**
  * The documents people act on: the quarterly factsheet per location, the national report and
@@ -265,12 +267,18 @@ export async function makeFactsheets(deps: DocumentDeps, quarter: string, opts: 
   return out;
 }
 
-/** The national report for any range of quarters, after disclosure control. */
+/**
+ * The national report for any range of quarters, after disclosure control. Its "Verloop in de
+ * tijd" compares periods of months with the first (the reference): by default one period per
+ * quarter of the range (`defaultReportPeriods`), or `opts.periods` (as `parsePeriods` gives
+ * them). A report of one quarter, or without usable data, says in one line why it has no
+ * trend analysis.
+ */
 export async function makeNationalReport(
   deps: DocumentDeps,
   from: string,
   to: string,
-  opts: { send?: readonly string[] } = {},
+  opts: { send?: readonly string[]; periods?: readonly Period[] } = {},
 ) {
   const settings = deps.suppression ?? defaultSuppression;
   const quarters = quarterRange(from, to);
@@ -296,10 +304,12 @@ export async function makeNationalReport(
   // The quarters add up to the range: protect them together, so no hidden quarterly count
   // can be derived from the range total minus the other quarters.
   const protectedFigures = protectFiguresTogether(perQuarter, total, settings);
+  const trend = await reportTrend(deps.engine, { from, to, periods: opts.periods }, settings);
   const rendered = await renderNationalReport({
     range,
     total: protectedFigures.whole,
     perQuarter: protectedFigures.parts,
+    trend,
   });
   const key = documentKeys.nationalPdf(from, to);
   await deps.store.put("reports", key, rendered.pdf, "application/pdf");
