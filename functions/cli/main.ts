@@ -49,9 +49,10 @@ Opdrachten:
       Factsheets voor alle locaties; locaties zonder levering krijgen met --send een herinnering.
   report --from JJJJ-Qn --to JJJJ-Qn
       Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
-  trend --from JJJJ-Qn --to JJJJ-Qn --periods JJJJ-MM..JJJJ-MM,JJJJ-MM..JJJJ-MM[,…] [--json]
+  trend --from JJJJ-Qn --to JJJJ-Qn --periods JJJJ-MM..JJJJ-MM,JJJJ-MM..JJJJ-MM[,…] [--per-location] [--json]
       Trendanalyse van gedwongen afzonderen over perioden (de eerste is de referentie),
       gecorrigeerd voor bezetting en locatie; ook met historische leveringen vanaf 2019-Q4.
+      --per-location: ook per locatie en periode (alleen voor de netwerkbegeleider; <5 en x).
   igj-export --half JJJJ-H1|H2
       Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
   serve [--port 8080] [--host 127.0.0.1]
@@ -70,6 +71,7 @@ Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd of geen gegevens om te tonen, 2 gebr
 type Args = {
   from?: string | undefined;
   periods?: string | undefined;
+  "per-location"?: boolean | undefined;
   half?: string | undefined;
   send?: boolean | undefined;
   retry?: boolean | undefined;
@@ -98,6 +100,7 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
         quarter: { type: "string" },
         from: { type: "string" },
         periods: { type: "string" },
+        "per-location": { type: "boolean" },
         half: { type: "string" },
         send: { type: "boolean" },
         retry: { type: "boolean" },

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverFile } from "../../functions/cli/actions.ts";
+import { run } from "../../functions/cli/main.ts";
 import { createRuntime, type Runtime } from "../../functions/compose.ts";
 import { type DocumentDeps, makeNationalReport } from "../../functions/core/documents.ts";
 import { deliveryKey, occupancyKey } from "../../schemas/delivery.ts";
-import { csvBytes, tempDir } from "../helpers.ts";
+import { captureIo, csvBytes, tempDir } from "../helpers.ts";
 
 /**
  * The national report's "Verloop in de tijd" on delivered files. AB delivers all types, CD
@@ -153,5 +154,32 @@ describe("national report: Verloop in de tijd on delivered files", () => {
     const section = text.slice(text.indexOf("VERLOOP IN DE TIJD"), text.indexOf("MAATREGELEN PER MAAND"));
     expect(flat(section)).toContain("minstens twee perioden nodig");
     expect(section).not.toMatch(/\d,\d/);
+  });
+});
+
+describe("vbm-monitor trend --per-location (facilitator only)", () => {
+  it("adds seclusions and rates per location and period", async () => {
+    const c = captureIo({});
+    const code = await run(
+      [
+        "trend",
+        "--from",
+        "2023-Q1",
+        "--to",
+        "2023-Q2",
+        "--periods",
+        "2023-01..2023-03,2023-04..2023-06",
+        "--per-location",
+        "--data-dir",
+        dir,
+      ],
+      c.io,
+    );
+    expect(code).toBe(1); // the isolation-room model cannot be estimated (named on stderr)
+    expect(c.out()).toContain("niet publiceren");
+    // AB: 30 seclusions over occupancy 30 in Q1 → 10,0 per 10 places per month; 18 in Q2 → 6,0.
+    // CD: 15 and 15 → 5,0 and 5,0.
+    expect(c.out()).toMatch(/AB\s+30\s+10,0\s+18\s+6,0/);
+    expect(c.out()).toMatch(/CD\s+15\s+5,0\s+15\s+5,0/);
   });
 });
