@@ -50,7 +50,9 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
     load: async () => demo.occupancy.bytes,
     key: occupancyKey(demo.occupancy.fileName),
   });
-  io.out(`Bezetting: ${occ.status === "accepted" ? "geladen" : "AFGEWEZEN"} (${occ.entry.rows} regels)`);
+  io.out(
+    `Bezetting: ${occ.status === "accepted" ? "geladen" : "AFGEWEZEN"} (${occ.entry.rows} ${occ.entry.rows === 1 ? "regel" : "regels"})`,
+  );
 
   let rejectedReport: string | null = null;
   let unexpected = 0;
