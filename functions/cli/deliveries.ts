@@ -51,6 +51,18 @@ export async function commandDeliveries(
   io.out(line(header));
   for (const r of rows) io.out(line(r));
   if (matrix.rows.length === 0) io.out("(geen locaties: zet ze in config/locations.json)");
+  // Per quarter, by name: who has no accepted delivery (a quarter still running is not due yet).
+  const without = matrix.rows.flatMap((r) =>
+    r.cells.filter((c) => c.status === "afgewezen" || c.status === "ontbreekt" || c.status === "te laat"),
+  );
+  if (without.length > 0) io.out("");
+  for (const q of matrix.quarters) {
+    const cells = without.filter((c) => c.quarter === q);
+    if (cells.length > 0)
+      io.out(
+        `Geen geaccepteerde levering ${q}: ${cells.map((c) => `${c.location}${c.status === "afgewezen" ? " (afgewezen)" : ""}`).join(", ")}`,
+      );
+  }
   const rejected = matrix.rows.flatMap((r) =>
     r.cells.filter((c) => c.status === "afgewezen" && c.errorTitles.length > 0),
   );

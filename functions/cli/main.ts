@@ -9,6 +9,7 @@ import {
   quarterId,
   scope as scopeSchema,
 } from "../../schemas/delivery.ts";
+import type { FiguresModel } from "../../schemas/figures.ts";
 import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime } from "../compose.ts";
 import { ConfigError } from "../config.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
@@ -211,7 +212,10 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
-  const { deliverFile } = await actions();
+  const { deliverFile, requireConfiguredLocation } = await actions();
+  // Checked here, before the drop zone is touched: the ingest would refuse the code too, but
+  // only after storing the file (and its receipt and quarantine) under that code.
+  await requireConfiguredLocation(runtime, opts.location);
   const outcome = await deliverFile(runtime, {
     load,
     key: deliveryKey(opts.location, opts.quarter, opts.scope, fileName),
@@ -268,13 +272,35 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
   if (location) await requireKnownLocation(runtime, location);
   const model = await figuresFor(runtime, { from, to, location });
   requireDelivered(model);
-  io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
+  if (values.json) io.out(JSON.stringify(model, null, 2));
+  else io.out(formatFigures(model, { rejected: await rejectedCells(runtime, model) }));
   return 0;
 }
 
 function unknownCommand(command: string): UserError {
   return new UserError(
     `Onbekende opdracht "${command}". De opdrachten zijn: ${COMMANDS.map((c) => c.name).join(", ")}. Uitleg: vbm-monitor --help.`,
+  );
+}
+
+/**
+ * The cells of the figures without an accepted delivery whose latest attempt was rejected, from
+ * the delivery log (the same matrix as `deliveries`); only read when something is missing.
+ */
+async function rejectedCells(runtime: Runtime, model: FiguresModel): Promise<Set<string>> {
+  if (!model.deliveries.some((d) => d.status === "missing")) return new Set();
+  const { DEFAULT_DEADLINE_DAYS, loadDeliveryMatrix } = await import("../core/delivery-matrix.ts");
+  const matrix = await loadDeliveryMatrix(runtime.store, {
+    from: model.from,
+    to: model.to,
+    locations: await runtime.loadLocations(),
+    deadlineDays: DEFAULT_DEADLINE_DAYS,
+    now: runtime.ports.clock.now(),
+  });
+  return new Set(
+    matrix.rows.flatMap((r) =>
+      r.cells.filter((c) => c.status === "afgewezen").map((c) => `${c.location} ${c.quarter}`),
+    ),
   );
 }
 

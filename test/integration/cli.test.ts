@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -481,3 +481,63 @@ describe("CLI text: one Dutch line per mistake, help per command, no stray argum
     expect(one.out).toContain("1 rij gelezen");
   });
 });
+describe("the facilitator sees who is missing or rejected, and an unknown location leaves no trace", () => {
+  let data = "";
+  const cfg = async (...args: string[]) => {
+    const c = captureIo({});
+    const code = await run([...args, "--data-dir", data], c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+  beforeAll(async () => {
+    data = join(dir, "met-config");
+    mkdirSync(join(data, "config"), { recursive: true });
+    writeFileSync(
+      join(data, "config", "locations.json"),
+      JSON.stringify([
+        { code: "AB", name: "De Eik", emails: [] },
+        { code: "CD", name: "Het Veld", emails: [] },
+        { code: "EF", name: "De Beek", emails: [] },
+      ]),
+    );
+    const ok = file("m-ab.csv", csvText([["AB0001", "01.08.2023", "10:00", "", "", "", "16", "1"]]));
+    const bad = file("m-cd.csv", csvText([["CD0001", "01.08.2023", "10:00", "", "", "", "99", "1"]]));
+    expect((await cfg("deliver", ok, "--location", "AB", "--quarter", "2023-Q3")).code).toBe(0);
+    expect((await cfg("deliver", bad, "--location", "CD", "--quarter", "2023-Q3")).code).toBe(1);
+  }, 60_000);
+
+  it("figures names the missing locations, and says which of them were rejected", async () => {
+    const res = await cfg("figures", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toContain("2 ontbrekend");
+    expect(res.out).toMatch(/Ontbreekt 2023-Q3: CD \(afgewezen\), EF/);
+  });
+
+  it("deliveries names the locations without a delivery and the rejected ones", async () => {
+    const res = await cfg("deliveries", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toMatch(/Geen geaccepteerde levering 2023-Q3: CD \(afgewezen\), EF/);
+  });
+
+  it("deliver --location ZZ for a code not in the config is refused before anything is stored", async () => {
+    const before = listAll(data);
+    const res = await cfg(
+      "deliver",
+      file("m-zz.csv", csvText([])),
+      "--location",
+      "ZZ",
+      "--quarter",
+      "2023-Q3",
+    );
+    expect(res.code).toBe(2);
+    expect(res.err).toContain("ZZ");
+    expect(res.err).toContain("locations.json");
+    expect(res.err.split("\n")).toHaveLength(1);
+    const after = listAll(data);
+    expect(after.filter((p) => p.includes("ZZ"))).toEqual([]);
+    expect(after).toEqual(before);
+  });
+});
+
+function listAll(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: "utf8" }).sort();
+}
