@@ -48,7 +48,9 @@ export function formatFigures(m: FiguresModel, opts: { rejected?: ReadonlySet<st
       );
   if (opts.rejected && opts.rejected.size > 0)
     lines.push("  (afgewezen: er kwam een bestand, maar het is afgekeurd; zie vbm-monitor deliveries)");
-  lines.push(`Maatregelen: ${m.total}, bij ${m.uniqueYouth} unieke jongeren.`);
+  lines.push(
+    `Maatregelen: ${m.total}, bij ${m.uniqueYouth} ${m.uniqueYouth === 1 ? "unieke jongere" : "unieke jongeren"}.`,
+  );
   lines.push("");
   lines.push("Per maand:");
   for (const b of m.byMonth) lines.push(`  ${b.month}  ${String(b.count).padStart(6)}`);

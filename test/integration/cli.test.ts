@@ -510,6 +510,7 @@ describe("the facilitator sees who is missing or rejected, and an unknown locati
     expect(res.code, res.err).toBe(0);
     expect(res.out).toContain("2 ontbrekend");
     expect(res.out).toMatch(/Ontbreekt 2023-Q3: CD \(afgewezen\), EF/);
+    expect(res.out).toContain("Maatregelen: 1, bij 1 unieke jongere.");
   });
 
   it("deliveries names the locations without a delivery and the rejected ones", async () => {
