@@ -81,6 +81,18 @@ export async function requireKnownLocation(runtime: Runtime, code: string): Prom
   );
 }
 
+/**
+ * Refuses to deliver for a code that is not in the locations config (when there is one), before
+ * anything is stored: a typo must not leave folders, a receipt or a quarantined file for it.
+ */
+export async function requireConfiguredLocation(runtime: Runtime, code: string): Promise<void> {
+  const config = await runtime.loadLocations();
+  if (config.length === 0 || config.some((l) => l.code === code)) return;
+  throw new UserError(
+    `Locatie ${code} staat niet in de lijst van locaties (${locationsConfigPlace(runtime)}); bekende codes: ${config.map((l) => l.code).join(", ")}. Controleer --location. Er is niets opgeslagen.`,
+  );
+}
+
 /** A quarter or range in words for messages: `2023-Q3` or `2023-Q1 t/m 2023-Q3`. */
 export function rangeWords(from: string, to: string): string {
   return from === to ? from : `${from} t/m ${to}`;

@@ -1,26 +1,25 @@
-import { quarterId } from "../../schemas/delivery.ts";
 import { quarterRange } from "../../schemas/quarter.ts";
 import type { Runtime } from "../compose.ts";
 import { deadlineDaysFromEnv, loadDeliveryMatrix } from "../core/delivery-matrix.ts";
 import { UserError } from "../errors.ts";
 import type { Io } from "./main.ts";
+import { rangeOptions } from "./range.ts";
 
 /**
- * `vbm-monitor deliveries --quarter Q [--to Q] [--json]`: who delivered what, per location and
+ * `vbm-monitor deliveries --from Q --to Q | --quarter Q [--json]`: who delivered what, per location and
  * quarter — the same matrix as the facilitator's overview in the portal.
  */
 export async function commandDeliveries(
   runtime: Runtime,
-  args: { quarter?: string | undefined; to?: string | undefined; json?: boolean | undefined },
+  args: {
+    quarter?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    json?: boolean | undefined;
+  },
   io: Io,
 ): Promise<number> {
-  const from = (args.quarter ?? "").toUpperCase();
-  if (!from) throw new UserError("De optie --quarter ontbreekt, bijv. --quarter 2023-Q1.");
-  const to = (args.to ?? from).toUpperCase();
-  for (const q of [from, to])
-    if (!quarterId.safeParse(q).success)
-      throw new UserError(`"${q}" is geen kwartaal: schrijf JJJJ-Qn, bijv. 2023-Q1.`);
-  if (to < from) throw new UserError(`--to ${to} ligt vóór --quarter ${from}.`);
+  const { from, to } = rangeOptions(args);
   if (quarterRange(from, to).length > 40) throw new UserError("Kies hoogstens 40 kwartalen tegelijk.");
   const deadlineDays = deadlineDaysFromEnv(io.env);
   const matrix = await loadDeliveryMatrix(runtime.store, {
@@ -52,6 +51,18 @@ export async function commandDeliveries(
   io.out(line(header));
   for (const r of rows) io.out(line(r));
   if (matrix.rows.length === 0) io.out("(geen locaties: zet ze in config/locations.json)");
+  // Per quarter, by name: who has no accepted delivery (a quarter still running is not due yet).
+  const without = matrix.rows.flatMap((r) =>
+    r.cells.filter((c) => c.status === "afgewezen" || c.status === "ontbreekt" || c.status === "te laat"),
+  );
+  if (without.length > 0) io.out("");
+  for (const q of matrix.quarters) {
+    const cells = without.filter((c) => c.quarter === q);
+    if (cells.length > 0)
+      io.out(
+        `Geen geaccepteerde levering ${q}: ${cells.map((c) => `${c.location}${c.status === "afgewezen" ? " (afgewezen)" : ""}`).join(", ")}`,
+      );
+  }
   const rejected = matrix.rows.flatMap((r) =>
     r.cells.filter((c) => c.status === "afgewezen" && c.errorTitles.length > 0),
   );

@@ -50,7 +50,9 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
     load: async () => demo.occupancy.bytes,
     key: occupancyKey(demo.occupancy.fileName),
   });
-  io.out(`Bezetting: ${occ.status === "accepted" ? "geladen" : "AFGEWEZEN"} (${occ.entry.rows} regels)`);
+  io.out(
+    `Bezetting: ${occ.status === "accepted" ? "geladen" : "AFGEWEZEN"} (${occ.entry.rows} ${occ.entry.rows === 1 ? "regel" : "regels"})`,
+  );
 
   let rejectedReport: string | null = null;
   let unexpected = 0;
@@ -140,7 +142,7 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
     );
   io.out("\nProbeer ook:");
   io.out(
-    `  npx vbm-monitor figures --quarter 2023-Q1 --to 2023-Q3 --location ${demo.locations[0]?.code ?? "AA"}`,
+    `  npx vbm-monitor figures --from 2023-Q1 --to 2023-Q3 --location ${demo.locations[0]?.code ?? "AA"}`,
   );
   io.out("  npx vbm-monitor figures --quarter 2023-Q2 --json");
   io.out("  npx vbm-monitor report --from 2023-Q2 --to 2023-Q3");

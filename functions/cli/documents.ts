@@ -13,6 +13,7 @@ import {
 import { NoDataError, UserError } from "../errors.ts";
 import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./actions.ts";
 import type { Io } from "./main.ts";
+import { rangeOptions } from "./range.ts";
 
 /** The document commands: factsheet, factsheets, report and igj-export. */
 
@@ -139,9 +140,7 @@ export async function commandFactsheet(
 }
 
 export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io): Promise<number> {
-  const from = quarterArg(args.from ?? args.quarter, "from");
-  const to = quarterArg(args.to ?? from, "to");
-  if (to < from) throw new UserError(`--to ${to} ligt vóór --from ${from}.`);
+  const { from, to } = rangeOptions(args);
   if (runtime.mode === "aws" && io.env.VBM_REPORT_FUNCTION) {
     // In AWS the report function does the work; the facilitator only triggers it.
     const client = new LambdaClient({});

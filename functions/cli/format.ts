@@ -13,8 +13,11 @@ export function hmm(minutes: number): string {
 const pct = (share: number) => `${(share * 100).toFixed(1).replace(".", ",")}%`;
 const num = (n: number, digits = 1) => n.toFixed(digits).replace(".", ",");
 
-/** The figures model as a short Dutch summary for the terminal. */
-export function formatFigures(m: FiguresModel): string {
+/**
+ * The figures model as a short Dutch summary for the terminal. `rejected`: the cells
+ * (`"LOC QUARTER"`) without an accepted delivery whose latest attempt was rejected.
+ */
+export function formatFigures(m: FiguresModel, opts: { rejected?: ReadonlySet<string> } = {}): string {
   const lines: string[] = [];
   const scope = m.location ? `locatie ${m.location}` : "landelijk";
   lines.push(`Cijfers ${scope}, ${m.from === m.to ? m.from : `${m.from} t/m ${m.to}`}`);
@@ -28,10 +31,26 @@ export function formatFigures(m: FiguresModel): string {
   lines.push(
     `Leveringen: ${counts.all} alle typen, ${counts.seclusion} alleen afzonderen, ${counts.zero} nullevering, ${counts.missing} ontbrekend.`,
   );
+  // Who is missing is named, not only counted (and which of them tried but were rejected).
   const missing = m.deliveries.filter((d) => d.status === "missing");
+  const name = (d: { location: string; quarter: string }, what: string) =>
+    `${what}${opts.rejected?.has(`${d.location} ${d.quarter}`) ? " (afgewezen)" : ""}`;
   if (missing.length > 0 && m.location)
-    lines.push(`  Ontbreekt: ${missing.map((d) => d.quarter).join(", ")}`);
-  lines.push(`Maatregelen: ${m.total}, bij ${m.uniqueYouth} unieke jongeren.`);
+    lines.push(`  Ontbreekt: ${missing.map((d) => name(d, d.quarter)).join(", ")}`);
+  else
+    for (const q of [...new Set(missing.map((d) => d.quarter))].sort())
+      lines.push(
+        `  Ontbreekt ${q}: ${missing
+          .filter((d) => d.quarter === q)
+          .map((d) => name(d, d.location))
+          .sort()
+          .join(", ")}`,
+      );
+  if (opts.rejected && opts.rejected.size > 0)
+    lines.push("  (afgewezen: er kwam een bestand, maar het is afgekeurd; zie vbm-monitor deliveries)");
+  lines.push(
+    `Maatregelen: ${m.total}, bij ${m.uniqueYouth} ${m.uniqueYouth === 1 ? "unieke jongere" : "unieke jongeren"}.`,
+  );
   lines.push("");
   lines.push("Per maand:");
   for (const b of m.byMonth) lines.push(`  ${b.month}  ${String(b.count).padStart(6)}`);

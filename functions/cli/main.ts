@@ -9,12 +9,25 @@ import {
   quarterId,
   scope as scopeSchema,
 } from "../../schemas/delivery.ts";
+import type { FiguresModel } from "../../schemas/figures.ts";
 import { createRuntime, createRuntimeFromEnv, localConfigFromEnv, type Runtime } from "../compose.ts";
 import { ConfigError } from "../config.ts";
 import { defaultReadLimits, type ReadLimits } from "../core/read/types.ts";
 import { validateDelivery } from "../core/validate/delivery.ts";
 import { NoDataError, SystemError, UserError } from "../errors.ts";
+import {
+  COMMANDS,
+  type CommandSpec,
+  commandSpec,
+  commandUsage,
+  GLOBAL_OPTIONS,
+  OPTION_EXAMPLES,
+  OPTIONS,
+  type OptionName,
+  USAGE,
+} from "./commands.ts";
 import { formatFigures, formatReport } from "./format.ts";
+import { rangeOptions } from "./range.ts";
 
 /** The document commands load charts, PDF and AWS clients: only when one of them runs. */
 const documents = () => import("./documents.ts");
@@ -29,44 +42,6 @@ export interface Io {
   err(text: string): void;
   env: Record<string, string | undefined>;
 }
-
-const USAGE = `Gebruik: vbm-monitor <opdracht> [opties]
-
-Opdrachten:
-  validate <bestand> --location XX --quarter JJJJ-Qn [--scope all|seclusion] [--json]
-      Controleer een bestand vóór het leveren. Er wordt niets opgeslagen.
-  deliver <bestand> --location XX --quarter JJJJ-Qn [--scope all|seclusion] [--json]
-      Lever een kwartaalbestand: controleren, pseudonimiseren en opslaan.
-  occupancy <bestand> [--json]
-      Laad gemiddelde bezetting (Locatie;Maand;Gemiddelde bezetting).
-  figures --quarter JJJJ-Qn [--to JJJJ-Qn] [--location XX] [--json]
-      Cijfers voor één kwartaal of een reeks kwartalen, landelijk of per locatie.
-  deliveries --quarter JJJJ-Qn [--to JJJJ-Qn] [--json]
-      Wie heeft wat geleverd: per locatie en kwartaal de status (ook: te laat, afgewezen).
-  factsheet --location XX --quarter JJJJ-Qn [--send]
-      Maak de factsheet van één locatie (PDF); met --send ook per e-mail versturen.
-  factsheets --quarter JJJJ-Qn [--send]
-      Factsheets voor alle locaties; locaties zonder levering krijgen met --send een herinnering.
-  report --from JJJJ-Qn --to JJJJ-Qn
-      Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).
-  trend --from JJJJ-Qn --to JJJJ-Qn --periods JJJJ-MM..JJJJ-MM,JJJJ-MM..JJJJ-MM[,…] [--per-location] [--json]
-      Trendanalyse van gedwongen afzonderen over perioden (de eerste is de referentie),
-      gecorrigeerd voor bezetting en locatie; ook met historische leveringen vanaf 2019-Q4.
-      --per-location: ook per locatie en periode (alleen voor de netwerkbegeleider; <5 en x).
-  igj-export --half JJJJ-H1|H2
-      Halfjaarlijkse aanlevering voor de IGJ: CSV-bestanden met een manifest.
-  serve [--port 8080] [--host 127.0.0.1]
-      Start het webportaal op deze computer (aanleveren, overzicht, IGJ).
-  users add --email E --role location|facilitator|igj [--location XX] --password-stdin
-  users list | users remove --email E
-      Gebruikers van het portaal beheren (wachtwoord via de standaardinvoer).
-  mail [--retry] [--json]
-      Bevestigingsmails van leveringen die (nog) niet verstuurd zijn; met --retry opnieuw versturen.
-  demo
-      Maak een voorbeeldmonitor met 16 fictieve locaties (2023 Q1–Q3).
-
-Algemene optie: --data-dir MAP (standaard ./.vbm of VBM_DATA_DIR).
-Exitcodes: 0 goed/geaccepteerd, 1 afgekeurd of geen gegevens om te tonen, 2 gebruiksfout of systeemfout.`;
 
 type Args = {
   from?: string | undefined;
@@ -95,32 +70,49 @@ function parse(argv: string[]): { command: string | undefined; positionals: stri
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        location: { type: "string" },
-        quarter: { type: "string" },
-        from: { type: "string" },
-        periods: { type: "string" },
-        "per-location": { type: "boolean" },
-        half: { type: "string" },
-        send: { type: "boolean" },
-        retry: { type: "boolean" },
-        port: { type: "string" },
-        host: { type: "string" },
-        email: { type: "string" },
-        role: { type: "string" },
-        "password-stdin": { type: "boolean" },
-        to: { type: "string" },
-        scope: { type: "string" },
-        json: { type: "boolean" },
-        "data-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: OPTIONS,
     });
     const [command, ...rest] = positionals;
     return { command, positionals: rest, values };
   } catch (e) {
-    throw new UserError(`${(e as Error).message.replace(/^Unknown option/, "Onbekende optie")}\n\n${USAGE}`);
+    // The command is the first word that is not an option (good enough for a message).
+    const command = argv.find((a) => !a.startsWith("-"));
+    if (argv.includes("--help") || argv.includes("-h"))
+      return { command, positionals: [], values: { help: true } };
+    throw new UserError(parseProblem(e as Error & { code?: string }, commandSpec(command)));
   }
+}
+
+/** Node's parser error (English) as one Dutch line. */
+function parseProblem(e: Error & { code?: string }, spec: CommandSpec | undefined): string {
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
+  const help = spec ? `vbm-monitor ${spec.name} --help` : "vbm-monitor --help";
+  if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return `Onbekende optie ${option}${spec ? ` bij ${spec.name}` : ""}. De opties staan in: ${help}.`;
+  if (e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const name = option.replace(/^-+/, "") as OptionName;
+    const example = OPTION_EXAMPLES[name];
+    return OPTIONS[name]?.type === "string"
+      ? `Bij ${option} hoort een waarde${example ? `, bijv. ${option} ${example}` : ""}.`
+      : `${option} heeft geen waarde: schrijf alleen ${option}.`;
+  }
+  return `De opdrachtregel klopt niet. Zie ${help}.`;
+}
+
+/** Refuses an option the command does not use and an argument it does not expect: never ignored. */
+function checkArguments(spec: CommandSpec, positionals: string[], values: Args): void {
+  for (const [name, value] of Object.entries(values) as [OptionName, unknown][]) {
+    if (value === undefined || GLOBAL_OPTIONS.includes(name) || spec.options.includes(name)) continue;
+    throw new UserError(
+      spec.refuse?.[name] ??
+        `De optie --${name} hoort niet bij ${spec.name}. De opties staan in: vbm-monitor ${spec.name} --help.`,
+    );
+  }
+  const stray = positionals[spec.positionals];
+  if (stray !== undefined)
+    throw new UserError(
+      `Onverwacht argument "${stray}" bij ${spec.name}${spec.positionals === 0 ? "" : ` (er hoort ${spec.positionals === 1 ? "één" : spec.positionals} bij)`}. Zie vbm-monitor ${spec.name} --help.`,
+    );
 }
 
 function need<T>(value: T | undefined, option: string, example: string): T {
@@ -221,7 +213,10 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
-  const { deliverFile } = await actions();
+  const { deliverFile, requireConfiguredLocation } = await actions();
+  // Checked here, before the drop zone is touched: the ingest would refuse the code too, but
+  // only after storing the file (and its receipt and quarantine) under that code.
+  await requireConfiguredLocation(runtime, opts.location);
   const outcome = await deliverFile(runtime, {
     load,
     key: deliveryKey(opts.location, opts.quarter, opts.scope, fileName),
@@ -258,7 +253,7 @@ async function commandOccupancy(positionals: string[], values: Args, io: Io): Pr
   else if (report) {
     io.out(
       report.valid
-        ? `Bezetting geladen: ${report.stats.rows} regels (locatie × maand).`
+        ? `Bezetting geladen: ${report.stats.rows} ${report.stats.rows === 1 ? "regel" : "regels"} (locatie × maand).`
         : formatReport(report).replace(/^Afgewezen[^:]*:/, "Bezetting afgewezen:"),
     );
   }
@@ -266,12 +261,7 @@ async function commandOccupancy(positionals: string[], values: Args, io: Io): Pr
 }
 
 async function commandFigures(values: Args, io: Io): Promise<number> {
-  const from = need(values.quarter, "quarter", "2023-Q1").toUpperCase();
-  const to = (values.to ?? from).toUpperCase();
-  for (const q of [from, to])
-    if (!quarterId.safeParse(q).success)
-      throw new UserError(`"${q}" is geen kwartaal: schrijf JJJJ-Qn, bijv. 2023-Q1.`);
-  if (to < from) throw new UserError(`--to ${to} ligt vóór --quarter ${from}.`);
+  const { from, to } = rangeOptions(values);
   const location = values.location ? values.location.toUpperCase() : null;
   if (location && !locationCode.safeParse(location).success)
     throw new UserError(
@@ -283,8 +273,36 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
   if (location) await requireKnownLocation(runtime, location);
   const model = await figuresFor(runtime, { from, to, location });
   requireDelivered(model);
-  io.out(values.json ? JSON.stringify(model, null, 2) : formatFigures(model));
+  if (values.json) io.out(JSON.stringify(model, null, 2));
+  else io.out(formatFigures(model, { rejected: await rejectedCells(runtime, model) }));
   return 0;
+}
+
+function unknownCommand(command: string): UserError {
+  return new UserError(
+    `Onbekende opdracht "${command}". De opdrachten zijn: ${COMMANDS.map((c) => c.name).join(", ")}. Uitleg: vbm-monitor --help.`,
+  );
+}
+
+/**
+ * The cells of the figures without an accepted delivery whose latest attempt was rejected, from
+ * the delivery log (the same matrix as `deliveries`); only read when something is missing.
+ */
+async function rejectedCells(runtime: Runtime, model: FiguresModel): Promise<Set<string>> {
+  if (!model.deliveries.some((d) => d.status === "missing")) return new Set();
+  const { DEFAULT_DEADLINE_DAYS, loadDeliveryMatrix } = await import("../core/delivery-matrix.ts");
+  const matrix = await loadDeliveryMatrix(runtime.store, {
+    from: model.from,
+    to: model.to,
+    locations: await runtime.loadLocations(),
+    deadlineDays: DEFAULT_DEADLINE_DAYS,
+    now: runtime.ports.clock.now(),
+  });
+  return new Set(
+    matrix.rows.flatMap((r) =>
+      r.cells.filter((c) => c.status === "afgewezen").map((c) => `${c.location} ${c.quarter}`),
+    ),
+  );
 }
 
 /** Runs the CLI. Never throws: user mistakes become one Dutch line and exit code 2. */
@@ -292,9 +310,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     const { command, positionals, values } = parse(argv);
     if (values.help || command === "help" || command === undefined) {
-      io.out(USAGE);
+      const about = command === "help" ? positionals[0] : command;
+      const spec = commandSpec(about);
+      if (about !== undefined && !spec) throw unknownCommand(about);
+      io.out(spec ? commandUsage(spec) : USAGE);
       return command === undefined && !values.help ? 2 : 0;
     }
+    const spec = commandSpec(command);
+    if (!spec) throw unknownCommand(command);
+    checkArguments(spec, positionals, values);
     switch (command) {
       case "validate":
         return await commandValidate(positionals, values, io);
@@ -333,7 +357,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       case "demo":
         return await (await import("./demo.ts")).runDemo(dataDir(values, io), io);
       default:
-        throw new UserError(`Onbekende opdracht "${command}".\n\n${USAGE}`);
+        throw unknownCommand(command);
     }
   } catch (e) {
     if (e instanceof ConfigError && (e.dutch || e.variables.length === 0)) {

@@ -9,9 +9,16 @@ export function formatReport(report: ValidationReport, mode: "delivery" | "check
   const lines: string[] = [];
   lines.push(verdictText(report, mode));
   const f = report.file;
-  const enc = f.format === "csv" ? `, ${f.encoding ?? "?"}, scheidingsteken "${f.delimiter ?? "?"}"` : "";
+  // Only what was recognised: no "?" for an encoding or delimiter that could not be read.
+  const kind =
+    f.format === "csv"
+      ? ["csv", f.encoding, f.delimiter ? `scheidingsteken "${f.delimiter}"` : null]
+      : f.format === "xlsx"
+        ? ["xlsx"]
+        : ["geen CSV of Excel"];
+  const rows = report.stats.rows;
   lines.push(
-    `Bestand: ${f.name} (${f.format}${enc}), ${report.stats.rows} rijen gelezen${report.codebookVersion ? `, gecontroleerd met codeboek ${report.codebookVersion}` : ""}.`,
+    `Bestand: ${f.name} (${kind.filter(Boolean).join(", ")}), ${rows} ${rows === 1 ? "rij" : "rijen"} gelezen${report.codebookVersion ? `, gecontroleerd met codeboek ${report.codebookVersion}` : ""}.`,
   );
   if (report.summary.length > 0) {
     lines.push("");

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -379,3 +379,166 @@ describe("bad input never crashes and always explains itself", () => {
     expect(readFileSync(keyDir)).toHaveLength(32);
   });
 });
+
+describe("CLI text: one Dutch line per mistake, help per command, no stray arguments", () => {
+  const bare = async (...args: string[]) => {
+    const c = captureIo({});
+    const code = await run(args, c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+
+  it("an unknown option is one Dutch line that names it, without Node's parser text or the usage", async () => {
+    const res = await bare("figures", "--kwartaal", "2023-Q1");
+    expect(res.code).toBe(2);
+    expect(res.err.split("\n")).toHaveLength(1);
+    expect(res.err).toContain("--kwartaal");
+    expect(res.err).toContain("figures --help");
+    expect(res.err).not.toMatch(/To specify|positional|Gebruik:/);
+    const noValue = await bare("validate", "x.csv", "--location");
+    expect(noValue.code).toBe(2);
+    expect(noValue.err.split("\n")).toHaveLength(1);
+    expect(noValue.err).toContain("--location");
+    expect(noValue.err).not.toMatch(/argument missing|Gebruik:/);
+    const unknownCommand = await bare("onzin");
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.err.split("\n")).toHaveLength(1);
+    expect(unknownCommand.err).toContain('"onzin"');
+  });
+
+  it("<command> --help shows the usage of that command only, exit 0", async () => {
+    for (const [command, option] of [
+      ["figures", "--from"],
+      ["report", "--to"],
+      ["deliver", "--scope"],
+      ["users", "--password-stdin"],
+    ] as const) {
+      const res = await bare(command, "--help");
+      expect(res.code, command).toBe(0);
+      expect(res.out).toMatch(new RegExp(`^Gebruik: vbm-monitor ${command} `));
+      expect(res.out).toContain(option);
+      expect(res.out).not.toContain("demo");
+    }
+    const all = await bare("--help");
+    expect(all.code).toBe(0);
+    expect(all.out).toContain("igj-export");
+  });
+
+  it("an option a command does not use, or a stray argument, is an error, not ignored", async () => {
+    const report = await bare("report", "--from", "2023-Q1", "--to", "2023-Q1", "--location", "AB");
+    expect(report.code).toBe(2);
+    expect(report.err).toContain("--location");
+    expect(report.err.split("\n")).toHaveLength(1);
+    const stray = await bare("figures", "--quarter", "2023-Q1", "2023-Q2");
+    expect(stray.code).toBe(2);
+    expect(stray.err).toContain('"2023-Q2"');
+    const strayFile = await bare("validate", "a.csv", "b.csv", "--location", "AB", "--quarter", "2023-Q1");
+    expect(strayFile.code).toBe(2);
+    expect(strayFile.err).toContain('"b.csv"');
+  });
+
+  it("figures takes the same range options as report: --from/--to, and --quarter for one quarter", async () => {
+    const range = await cli("figures", "--from", "2023-Q1", "--to", "2023-Q2", "--json");
+    expect(range.code, range.err).toBe(0);
+    const m = JSON.parse(range.out) as FiguresModel;
+    expect([m.from, m.to]).toEqual(["2023-Q1", "2023-Q2"]);
+    const both = await cli("figures", "--from", "2023-Q1", "--quarter", "2023-Q1");
+    expect(both.code).toBe(2);
+    expect(both.err).toContain("--quarter");
+    const noStart = await cli("figures", "--to", "2023-Q2");
+    expect(noStart.code).toBe(2);
+    expect(noStart.err).toContain("--from");
+  });
+
+  it("says 1 regel for one occupancy row", async () => {
+    const res = await cli(
+      "occupancy",
+      file("bezetting-1.csv", "Locatie;Maand;Gemiddelde bezetting\nAB;2023-01;10,5\n"),
+    );
+    expect(res.code).toBe(0);
+    expect(res.out).toContain("1 regel ");
+    expect(res.out).not.toContain("1 regels");
+  });
+
+  it("the verdict header never shows (unknown), a question mark or 1 rijen", async () => {
+    for (const [name, content] of [
+      ["ruis.csv", Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)],
+      ["leeg.csv", new Uint8Array()],
+      ["brief.pdf", "%PDF-1.4\n%âãÏÓ\n1 0 obj\n"],
+    ] as const) {
+      const res = await cli("validate", file(name, content), "--location", "AB", "--quarter", "2023-Q1");
+      expect(res.code, name).toBe(1);
+      const header = res.out.split("\n").slice(0, 2).join("\n");
+      expect(header, name).not.toMatch(/\?|unknown|scheidingsteken ""/);
+    }
+    const one = await cli(
+      "validate",
+      file("een.csv", csvText([["AB0001", "10.01.2023", "14:00", "", "", "", "15", ""]])),
+      "--location",
+      "AB",
+      "--quarter",
+      "2023-Q1",
+    );
+    expect(one.out).toContain("1 rij gelezen");
+  });
+});
+describe("the facilitator sees who is missing or rejected, and an unknown location leaves no trace", () => {
+  let data = "";
+  const cfg = async (...args: string[]) => {
+    const c = captureIo({});
+    const code = await run([...args, "--data-dir", data], c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+  beforeAll(async () => {
+    data = join(dir, "met-config");
+    mkdirSync(join(data, "config"), { recursive: true });
+    writeFileSync(
+      join(data, "config", "locations.json"),
+      JSON.stringify([
+        { code: "AB", name: "De Eik", emails: [] },
+        { code: "CD", name: "Het Veld", emails: [] },
+        { code: "EF", name: "De Beek", emails: [] },
+      ]),
+    );
+    const ok = file("m-ab.csv", csvText([["AB0001", "01.08.2023", "10:00", "", "", "", "16", "1"]]));
+    const bad = file("m-cd.csv", csvText([["CD0001", "01.08.2023", "10:00", "", "", "", "99", "1"]]));
+    expect((await cfg("deliver", ok, "--location", "AB", "--quarter", "2023-Q3")).code).toBe(0);
+    expect((await cfg("deliver", bad, "--location", "CD", "--quarter", "2023-Q3")).code).toBe(1);
+  }, 60_000);
+
+  it("figures names the missing locations, and says which of them were rejected", async () => {
+    const res = await cfg("figures", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toContain("2 ontbrekend");
+    expect(res.out).toMatch(/Ontbreekt 2023-Q3: CD \(afgewezen\), EF/);
+    expect(res.out).toContain("Maatregelen: 1, bij 1 unieke jongere.");
+  });
+
+  it("deliveries names the locations without a delivery and the rejected ones", async () => {
+    const res = await cfg("deliveries", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toMatch(/Geen geaccepteerde levering 2023-Q3: CD \(afgewezen\), EF/);
+  });
+
+  it("deliver --location ZZ for a code not in the config is refused before anything is stored", async () => {
+    const before = listAll(data);
+    const res = await cfg(
+      "deliver",
+      file("m-zz.csv", csvText([])),
+      "--location",
+      "ZZ",
+      "--quarter",
+      "2023-Q3",
+    );
+    expect(res.code).toBe(2);
+    expect(res.err).toContain("ZZ");
+    expect(res.err).toContain("locations.json");
+    expect(res.err.split("\n")).toHaveLength(1);
+    const after = listAll(data);
+    expect(after.filter((p) => p.includes("ZZ"))).toEqual([]);
+    expect(after).toEqual(before);
+  });
+});
+
+function listAll(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: "utf8" }).sort();
+}
