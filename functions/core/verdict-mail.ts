@@ -71,14 +71,19 @@ interface TryState {
   failed: boolean;
 }
 
-async function stateOf(store: ObjectStore, attemptId: string) {
-  const keys = await store.list("mail", statusPrefix(attemptId));
-  const names = keys.map((k) => k.slice(statusPrefix(attemptId).length));
-  const tries = names
+/** The try numbers among an attempt's status record names (`try-<n>.json`), ascending. */
+function triesOf(names: readonly string[]): number[] {
+  return names
     .map((n) => /^try-(\d+)\.json$/.exec(n)?.[1])
     .filter((n): n is string => n !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
+}
+
+async function stateOf(store: ObjectStore, attemptId: string) {
+  const keys = await store.list("mail", statusPrefix(attemptId));
+  const names = keys.map((k) => k.slice(statusPrefix(attemptId).length));
+  const tries = triesOf(names);
   const last = tries.at(-1);
   let lastTry: TryState | null = null;
   if (last !== undefined) {
@@ -246,11 +251,7 @@ export async function verdictMailStates(
   const out = new Map<string, VerdictMailState>();
   for (const attemptId of requested) {
     const files = names.get(attemptId) ?? [];
-    const tries = files
-      .map((n) => /^try-(\d+)\.json$/.exec(n)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
+    const tries = triesOf(files);
     const last = tries.at(-1);
     const lastFailed = last !== undefined && files.includes(`try-${last}.failed.json`);
     const status: VerdictMailState["status"] = files.includes("sent.json")

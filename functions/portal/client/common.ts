@@ -59,3 +59,44 @@ export async function sendToDropZone(policy: UploadPolicy, file: File): Promise<
   const upload = await fetch(policy.url, { method: "POST", body });
   if (!upload.ok) throw new Error("upload");
 }
+
+/** The server's verdict on an upload, once the ingest has processed it. */
+export interface UploadVerdict {
+  status: string;
+  attempt?: string;
+  verdict?: string;
+}
+
+/**
+ * The whole presigned upload: asks `policyUrl` for a presigned POST (with the page's CSRF token),
+ * sends the file to the drop zone, then polls `verdictUrl` (with the key and the moment the policy
+ * was issued) until the server's own check is done. Returns the verdict, or null when it takes
+ * longer than POLL_MAX polls; throws when the policy or the upload fails.
+ */
+export async function uploadAndAwaitVerdict(opts: {
+  file: File;
+  csrf: string;
+  policyUrl: string;
+  verdictUrl: string;
+  output: HTMLElement;
+  checkingText: string;
+}): Promise<UploadVerdict | null> {
+  const policyResponse = await fetch(opts.policyUrl, {
+    headers: { "x-csrf-token": opts.csrf },
+    credentials: "same-origin",
+  });
+  if (!policyResponse.ok) throw new Error("policy");
+  const policy = (await policyResponse.json()) as UploadPolicy;
+  opts.output.replaceChildren(progressBlock("Bestand versturen…", null));
+  await sendToDropZone(policy, opts.file);
+  opts.output.replaceChildren(progressBlock(opts.checkingText, null));
+  const query = new URLSearchParams({ key: policy.key, sinds: policy.since });
+  for (let i = 0; i < POLL_MAX; i++) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const res = await fetch(`${opts.verdictUrl}?${query}`, { credentials: "same-origin" });
+    if (!res.ok) continue;
+    const verdict = (await res.json()) as UploadVerdict;
+    if (verdict.status !== "pending" && verdict.attempt) return verdict;
+  }
+  return null;
+}

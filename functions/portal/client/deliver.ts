@@ -16,15 +16,7 @@
 import type { Scope } from "../../../schemas/delivery.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
 import { safeFileName } from "../file-name.ts";
-import {
-  alertBox,
-  el,
-  POLL_MAX,
-  POLL_MS,
-  progressBlock,
-  sendToDropZone,
-  type UploadPolicy,
-} from "./common.ts";
+import { alertBox, el, progressBlock, uploadAndAwaitVerdict } from "./common.ts";
 import type { ValidateRequest, WorkerReply } from "./messages.ts";
 
 function table(label: string, headers: string[], rows: string[][], numeric: number[] = []): HTMLElement {
@@ -294,31 +286,23 @@ async function uploadPresigned(
 ): Promise<void> {
   const csrf = form.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? "";
   const query = new URLSearchParams({ kwartaal: quarter, omvang: scope, bestand: safeFileName(file.name) });
-  const policyResponse = await fetch(`/api/upload-policy?${query}`, {
-    headers: { "x-csrf-token": csrf },
-    credentials: "same-origin",
+  const verdict = await uploadAndAwaitVerdict({
+    file,
+    csrf,
+    policyUrl: `/api/upload-policy?${query}`,
+    verdictUrl: "/api/verdict",
+    output,
+    checkingText: "Verstuurd. De server controleert het bestand nog een keer…",
   });
-  if (!policyResponse.ok) throw new Error("policy");
-  const policy = (await policyResponse.json()) as UploadPolicy;
-  output.replaceChildren(progressBlock("Bestand versturen…", null));
-  await sendToDropZone(policy, file);
-  output.replaceChildren(progressBlock("Verstuurd. De server controleert het bestand nog een keer…", null));
-  const verdictQuery = new URLSearchParams({ key: policy.key, sinds: policy.since });
-  for (let i = 0; i < POLL_MAX; i++) {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const res = await fetch(`/api/verdict?${verdictQuery}`, { credentials: "same-origin" });
-    if (!res.ok) continue;
-    const verdict = (await res.json()) as { status: string; attempt?: string; verdict?: string };
-    if (verdict.status !== "pending" && verdict.attempt) {
-      output.replaceChildren(
-        alertBox(
-          verdict.status === "accepted" ? "ok" : "error",
-          document.createTextNode(verdict.verdict ?? ""),
-        ),
-      );
-      window.location.assign(`/leveringen/${verdict.attempt}`);
-      return;
-    }
+  if (verdict?.attempt) {
+    output.replaceChildren(
+      alertBox(
+        verdict.status === "accepted" ? "ok" : "error",
+        document.createTextNode(verdict.verdict ?? ""),
+      ),
+    );
+    window.location.assign(`/leveringen/${verdict.attempt}`);
+    return;
   }
   output.replaceChildren(
     alertBox(

@@ -4,7 +4,7 @@
  * the page follows the ingest's verdict and opens it. Locally the form is posted as it is.
  */
 import { safeFileName } from "../file-name.ts";
-import { alertBox, POLL_MAX, POLL_MS, progressBlock, sendToDropZone, type UploadPolicy } from "./common.ts";
+import { alertBox, uploadAndAwaitVerdict } from "./common.ts";
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -39,26 +39,17 @@ function start(): void {
 }
 
 async function upload(file: File, csrf: string, output: HTMLElement): Promise<void> {
-  const query = new URLSearchParams({ bestand: safeFileName(file.name) });
-  const res = await fetch(`/api/bezetting/upload-policy?${query}`, {
-    headers: { "x-csrf-token": csrf },
-    credentials: "same-origin",
+  const verdict = await uploadAndAwaitVerdict({
+    file,
+    csrf,
+    policyUrl: `/api/bezetting/upload-policy?${new URLSearchParams({ bestand: safeFileName(file.name) })}`,
+    verdictUrl: "/api/bezetting/oordeel",
+    output,
+    checkingText: "Verstuurd. De server controleert en leest het bestand…",
   });
-  if (!res.ok) throw new Error("policy");
-  const policy = (await res.json()) as UploadPolicy;
-  output.replaceChildren(progressBlock("Bestand versturen…", null));
-  await sendToDropZone(policy, file);
-  output.replaceChildren(progressBlock("Verstuurd. De server controleert en leest het bestand…", null));
-  const verdictQuery = new URLSearchParams({ key: policy.key, sinds: policy.since });
-  for (let i = 0; i < POLL_MAX; i++) {
-    await new Promise((r) => setTimeout(r, POLL_MS));
-    const answer = await fetch(`/api/bezetting/oordeel?${verdictQuery}`, { credentials: "same-origin" });
-    if (!answer.ok) continue;
-    const verdict = (await answer.json()) as { status: string; attempt?: string };
-    if (verdict.status !== "pending" && verdict.attempt) {
-      window.location.assign(`/acties/bezetting/${verdict.attempt}`);
-      return;
-    }
+  if (verdict?.attempt) {
+    window.location.assign(`/acties/bezetting/${verdict.attempt}`);
+    return;
   }
   output.replaceChildren(
     alertBox(
