@@ -11,7 +11,7 @@ import {
   makeNationalReport,
 } from "../core/documents.ts";
 import { NoDataError, UserError } from "../errors.ts";
-import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./actions.ts";
+import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./checks.ts";
 import type { Io } from "./main.ts";
 import { rangeOptions } from "./range.ts";
 

@@ -213,7 +213,8 @@ async function commandDeliver(positionals: string[], values: Args, io: Io): Prom
   const opts = deliveryOptions(values);
   const { fileName, load } = await inputFile(positionals[0]);
   const runtime = createRuntime({ mode: "local", dataDir: dataDir(values, io) });
-  const { deliverFile, requireConfiguredLocation } = await actions();
+  const { deliverFile } = await actions();
+  const { requireConfiguredLocation } = await import("./checks.ts");
   // Checked here, before the drop zone is touched: the ingest would refuse the code too, but
   // only after storing the file (and its receipt and quarantine) under that code.
   await requireConfiguredLocation(runtime, opts.location);
@@ -269,7 +270,8 @@ async function commandFigures(values: Args, io: Io): Promise<number> {
     );
   // In AWS mode (VBM_MODE=aws) the figures come from Athena, never from a local folder.
   const runtime = await readRuntimeFor(values, io);
-  const { figuresFor, requireDelivered, requireKnownLocation } = await actions();
+  const { figuresFor } = await actions();
+  const { requireDelivered, requireKnownLocation } = await import("./checks.ts");
   if (location) await requireKnownLocation(runtime, location);
   const model = await figuresFor(runtime, { from, to, location });
   requireDelivered(model);
