@@ -183,6 +183,12 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     return c === undefined ? "" : c.trim();
   };
   let rows = 0;
+  // To recognise a whole file of another quarter or location (one finding instead of one per row).
+  let datedRows = 0;
+  const outsideQuarters = new Map<string, number>();
+  let numberedRows = 0;
+  const otherLocations = new Map<string, number>();
+  const tally = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
   table.eachRow(
     (cells, row) => {
@@ -209,6 +215,8 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           `Rij ${row}: "${rawYouth}" is geen geldig nummer jongere. Gebruik de locatiecode en vier cijfers, bijv. ${ctx.location}0001.`,
         );
       } else if (youth.slice(0, 2) !== ctx.location) {
+        numberedRows++;
+        tally(otherLocations, youth.slice(0, 2));
         findings.error(
           "youth-number-other-location",
           row,
@@ -216,7 +224,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
           rawYouth,
           `Rij ${row}: het nummer "${rawYouth}" hoort bij locatie ${youth.slice(0, 2)}, maar dit bestand is van locatie ${ctx.location}. U kunt alleen gegevens van uw eigen locatie leveren; controleer het nummer.`,
         );
-      }
+      } else numberedRows++;
 
       // Start
       const sd = cellAt(cells, iStartDate);
@@ -257,6 +265,8 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
         );
       if (startDate) {
         const iso = startDate.iso;
+        datedRows++;
+        if (iso < first || iso > last) tally(outsideQuarters, quarterOfIso(iso));
         if (iso < first || iso > last)
           findings.error(
             "start-outside-quarter",
@@ -415,6 +425,27 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     (p) => findings.add(p.code, "error", p.row, null, p.value, p.message),
   );
 
+  // A whole file of another quarter or location: say so once, not on every row.
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const mostFrequent = (m: Map<string, number>) =>
+    [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "";
+  if (datedRows >= 2 && total(outsideQuarters) === datedRows) {
+    const likely = mostFrequent(outsideQuarters);
+    findings.collapse(
+      "start-outside-quarter",
+      name(iStartDate),
+      `Alle ${datedRows} maatregelen in dit bestand beginnen buiten ${ctx.quarter}; dit bestand lijkt van kwartaal ${likely} te zijn. Kies bij het leveren het kwartaal ${likely}, of lever het bestand van ${ctx.quarter}.`,
+    );
+  }
+  if (numberedRows >= 2 && otherLocations.size === 1 && total(otherLocations) === numberedRows) {
+    const likely = mostFrequent(otherLocations);
+    findings.collapse(
+      "youth-number-other-location",
+      name(iYouth),
+      `Alle ${numberedRows} nummers van jongeren in dit bestand horen bij locatie ${likely}, niet bij ${ctx.location}: dit bestand lijkt van locatie ${likely} te zijn. Lever alleen het bestand van uw eigen locatie (${ctx.location}); is dit wel uw bestand, controleer dan de nummers in de export.`,
+    );
+  }
+
   // Exact duplicate rows. Fast path: a sorted copy of the hashes shows whether any repeat;
   // only then walk the rows in file order to name each later copy and its first occurrence.
   const hashes = rowHashes.hashes.subarray(0, rowHashes.count);
@@ -447,4 +478,9 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     codebook,
     measures: { ...builder.columns(), youthNumbers: [...youthIds.keys()] },
   };
+}
+
+/** The quarter (`YYYY-Qn`) of an ISO date. */
+function quarterOfIso(iso: string): string {
+  return `${iso.slice(0, 4)}-Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`;
 }

@@ -81,6 +81,22 @@ export class FindingCollector {
     this.add(code, "warning", row, column, value, message);
   }
 
+  /**
+   * Replaces every finding of `code` by one file-level finding (e.g. when all rows share one cause:
+   * the whole file is of another quarter). Counts follow: the code counts once.
+   */
+  collapse(code: FindingCode, column: string | null, message: string): void {
+    const entry = this.counts.get(code);
+    if (!entry) return;
+    if (entry.severity === "error") this.errors -= entry.count - 1;
+    else this.warnings -= entry.count - 1;
+    this.counts.set(code, { severity: entry.severity, count: 1 });
+    const kept = this.listed.filter((f) => f.code !== code);
+    this.listed.length = 0;
+    this.listed.push(...kept, { code, severity: entry.severity, row: null, column, value: null, message });
+    this.truncated = [...this.counts.values()].some((c) => c.count > this.examplesPerCode);
+  }
+
   summary(): ValidationReport["summary"] {
     return [...this.counts.entries()]
       .map(([code, { severity, count }]) => ({ code, severity, count, title: findingTitles[code] }))

@@ -151,3 +151,44 @@ describe("validateDelivery", () => {
     expect(report.truncated).toBe(true);
   });
 });
+
+describe("a file delivered for the wrong quarter or location", () => {
+  const rowsOf = (youth: string[], dates: string[]) =>
+    youth.map((y, i) => [y, dates[i] as string, "14:00", dates[i] as string, "14:30", "", "3", "1"]);
+
+  it("says once that the file looks like another quarter's, instead of one finding per row", async () => {
+    // Prepare: six measures of 2023-Q1 (one of them in the last days of 2022-Q4), delivered as 2023-Q3
+    const dates = ["10.01.2023", "11.01.2023", "02.02.2023", "03.03.2023", "30.03.2023", "30.12.2022"];
+    const bytes = csvBytes(rowsOf(["AB0001", "AB0002", "AB0001", "AB0003", "AB0001", "AB0002"], dates));
+    // Act
+    const { report } = await validateDelivery(bytes, { ...ctx, quarter: "2023-Q3" });
+    // Assess
+    expect(report.valid).toBe(false);
+    expect(codesOf(report)).toEqual({ "start-outside-quarter": 1 });
+    expect(report.stats.errors).toBe(1);
+    const finding = report.findings[0];
+    expect(finding?.row).toBeNull();
+    expect(finding?.message).toContain("Alle 6 maatregelen in dit bestand beginnen buiten 2023-Q3");
+    expect(finding?.message).toContain("dit bestand lijkt van kwartaal 2023-Q1 te zijn");
+  });
+
+  it("keeps one finding per row when only some rows fall outside the quarter", async () => {
+    const dates = ["10.01.2023", "11.01.2023", "02.07.2023"];
+    const { report } = await validateDelivery(csvBytes(rowsOf(["AB0001", "AB0002", "AB0003"], dates)), ctx);
+    expect(codesOf(report)).toEqual({ "start-outside-quarter": 1 });
+    expect(report.findings[0]?.row).toBe(4);
+  });
+
+  it("says once that the file looks like another location's", async () => {
+    const dates = ["10.01.2023", "11.01.2023", "12.01.2023", "13.01.2023"];
+    const { report } = await validateDelivery(
+      csvBytes(rowsOf(["CD0001", "CD0002", "CD0001", "CD0004"], dates)),
+      ctx,
+    );
+    expect(codesOf(report)).toEqual({ "youth-number-other-location": 1 });
+    const finding = report.findings[0];
+    expect(finding?.row).toBeNull();
+    expect(finding?.message).toContain("Alle 4 nummers van jongeren in dit bestand horen bij locatie CD");
+    expect(finding?.message).toContain("dit bestand lijkt van locatie CD te zijn");
+  });
+});
