@@ -153,11 +153,19 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
 
   // ---- Signals --------------------------------------------------------------------------
   blocks.push({ kind: "heading", text: "Om te bespreken" });
-  blocks.push({
-    kind: "paragraph",
-    text: "Dit zijn geen fouten. Deze maatregelen zijn echt gebeurd en horen geregistreerd te worden. Ze zijn wel de moeite waard om in het team te bespreken.",
-  });
+  // A drop to zero after a quarter with measures may be under-registration: say so, and do not
+  // call measures "real" that the file does not hold.
+  const droppedToZero = zero && prev !== undefined && prev !== null && prev.total > 0;
+  if (!zero)
+    blocks.push({
+      kind: "paragraph",
+      text: "Dit zijn geen fouten. Deze maatregelen zijn echt gebeurd en horen geregistreerd te worden. Ze zijn wel de moeite waard om in het team te bespreken.",
+    });
   const signalItems: string[] = [];
+  if (droppedToZero)
+    signalItems.push(
+      `Vorig kwartaal registreerde u ${plural(prev.total, "maatregel", "maatregelen")}, dit kwartaal geen enkele. Dat kan kloppen, maar een daling naar nul kan ook betekenen dat maatregelen niet (meer) worden geregistreerd (onderregistratie). Ga na of de registratie en de export uit het EPD volledig zijn.`,
+    );
   if (signals.lockedRooms > 0)
     signalItems.push(
       `${plural(signals.lockedRooms, "keer", "keer")} afzonderen in een ruimte op slot. De sector heeft afgesproken vanaf december 2022 geen afgesloten ruimtes meer te gebruiken die de jongere zelf niet kan openen.`,

@@ -212,11 +212,36 @@ describe("factsheet", () => {
       factsheetInput({ current, signals: { ...input.signals, lockedRooms: 0, over12h: 0, youthRises: [] } }),
     );
     expect(flat(r.text)).toContain("een nullevering");
-    expect(flat(r.text)).toContain("Er zijn dit kwartaal geen signalen.");
     expect(flat(r.text)).toContain("maatregelen per 10 plaatsen per kwartaal: 0,0");
+    // The fixture's previous quarter had 98 measures: 98 → 0 is flagged, not called "real".
+    expect(flat(r.text)).toContain(
+      "Vorig kwartaal registreerde u 98 maatregelen, dit kwartaal geen enkele. Dat kan kloppen, maar een daling naar nul kan ook betekenen dat maatregelen niet (meer) worden geregistreerd (onderregistratie).",
+    );
+    expect(flat(r.text)).not.toContain("Deze maatregelen zijn echt gebeurd");
+    expect(flat(r.text)).not.toContain("Er zijn dit kwartaal geen signalen.");
     expect(r.html).not.toContain("De grafiek staat in de pdf");
     const read = await readPdf(r.pdf);
     expect(read.pages.join(" ")).toContain("nullevering");
+  });
+
+  it("does not flag a zero delivery after a quarter without measures (or without a delivery)", async () => {
+    const empty = (from: string) =>
+      makeModel({
+        location: "AB",
+        from,
+        types: {},
+        uniqueYouth: 0,
+        youthFrequency: [],
+        duration: [],
+        carePlan: { yes: 0, no: 0 },
+        occupancy: [20, 22, 24],
+      });
+    const signals = { ...input.signals, lockedRooms: 0, over12h: 0, youthRises: [] };
+    for (const previous of [empty("2023-Q2"), undefined]) {
+      const r = await renderFactsheet(factsheetInput({ current: empty("2023-Q3"), previous, signals }));
+      expect(flat(r.text)).toContain("Er zijn dit kwartaal geen signalen.");
+      expect(flat(r.text)).not.toContain("onderregistratie");
+    }
   });
 
   it("shows the start time per main group when the model has it, with the numbers of the model", async () => {
