@@ -441,6 +441,23 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
 
   // ---- Youth frequency -------------------------------------------------------------------
   blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
+  // Shares of the unique young people (a published count the bands add up to): a hidden band has
+  // no share; "3 of meer" is the rest after bands 1 and 2, so it shows nothing that is not
+  // already published.
+  const youthTotal = known(total.uniqueYouth);
+  const bandCount = (band: string) => {
+    const c = total.youthFrequency.find((b) => b.band === band)?.youth;
+    return c ? known(c) : null;
+  };
+  const youthShare = (n: number | null) =>
+    n === null || youthTotal === null || youthTotal === 0 ? DASH : formatShare(n / youthTotal);
+  const one = bandCount("1");
+  const two = bandCount("2");
+  if (youthTotal !== null && youthTotal > 0 && one !== null && two !== null)
+    blocks.push({
+      kind: "paragraph",
+      text: `Van de ${formatCount(youthTotal)} jongeren kreeg ${youthShare(one)} één maatregel, ${youthShare(two)} twee en ${youthShare(youthTotal - one - two)} drie of meer.`,
+    });
   blocks.push({
     kind: "chart",
     chart: await youthFrequencyChart(
@@ -448,8 +465,8 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
       total.youthFrequency.map((b) => ({ group: b.band, value: known(b.youth), label: cell(b.youth) })),
     ),
     data: {
-      headers: ["Maatregelen per jongere", "Jongeren"],
-      rows: total.youthFrequency.map((b) => [b.band, cell(b.youth)]),
+      headers: ["Maatregelen per jongere", "Jongeren", "Aandeel van de jongeren"],
+      rows: total.youthFrequency.map((b) => [b.band, cell(b.youth), youthShare(known(b.youth))]),
     },
   });
 

@@ -67,6 +67,18 @@ describe("national report", () => {
     expect(flat(out.text)).toContain("aantallen van 1 tot en met 4 tonen we als <5");
   });
 
+  it("gives the share of young people with 1, 2 and 3 or more measures, over the unique young people", () => {
+    // Fixture bands over 2023-Q1..Q3: 166, 110, 138, 110, 47, 3 (= 574 unique young people);
+    // 166/574 = 28,9%, 110/574 = 19,2%, (574 − 166 − 110)/574 = 298/574 = 51,9%.
+    expect(flat(out.text)).toContain(
+      "Van de 574 jongeren kreeg 28,9% één maatregel, 19,2% twee en 51,9% drie of meer.",
+    );
+    expect(out.text).toMatch(/\n\s*1\s+166\s+28,9%/);
+    expect(out.text).toMatch(/\n\s*2\s+110\s+19,2%/);
+    // A hidden band has no share.
+    expect(out.text).toMatch(/meer dan 20\s+<5\s+–/);
+  });
+
   it("gives the quarterly trend per 10 places of occupancy", () => {
     // K1 2023, all types: months 396 + 373 + 403 = 1172 measures, occupancy 300, 304, 308:
     // 30 × 1172 / 912 = 38,6. Seclusion (types 6–11): 192 + 183 + 191 = 566 → 18,6.
