@@ -188,38 +188,18 @@ export interface MailOverviewLine {
 
 /** Every verdict mail request with its state (for the facilitator: which verdicts did not arrive). */
 export async function mailOverview(store: ObjectStore): Promise<MailOverviewLine[]> {
+  const requestKeys = await store.list("mail", "requests/");
+  const ids = requestKeys.map(attemptIdOfRequestKey).filter((id): id is string => id !== null);
+  // The states of all requests from one listing of the status records (verdictMailStates).
+  const states = await verdictMailStates(store, ids);
   const out: MailOverviewLine[] = [];
-  for (const key of await store.list("mail", "requests/")) {
-    const attemptId = attemptIdOfRequestKey(key);
-    if (!attemptId) continue;
-    const request = verdictMailRequestSchema.safeParse(await readJson(store, key));
-    if (!request.success) continue;
-    const state = await stateOf(store, attemptId);
-    let lastError: string | null = null;
-    if (state.lastTry?.failed) {
-      const failed = (await readJson(
-        store,
-        `${statusPrefix(attemptId)}try-${state.lastTry.n}.failed.json`,
-      )) as { reason?: string } | undefined;
-      lastError = failed?.reason ?? null;
-    }
-    const status = state.sent
-      ? "sent"
-      : state.skipped
-        ? "no-recipients"
-        : !state.lastTry
-          ? "pending"
-          : state.lastTry.failed
-            ? "failed"
-            : "sending";
-    out.push({
-      attemptId,
-      location: request.data.location,
-      quarter: request.data.quarter,
-      status,
-      tries: state.tries,
-      lastError,
-    });
+  for (const attemptId of ids) {
+    const request = verdictMailRequestSchema.safeParse(
+      await readJson(store, verdictMailRequestKey(attemptId)),
+    );
+    const state = states.get(attemptId);
+    if (!request.success || !state) continue;
+    out.push({ attemptId, location: request.data.location, quarter: request.data.quarter, ...state });
   }
   return out;
 }
