@@ -12,6 +12,7 @@ import { factsheetMail, nationalReportMail, reminderMail } from "../reports/mail
 import { renderNationalReport } from "../reports/national.ts";
 import { currentDeliveryOf } from "./current.ts";
 import { defaultSuppression, protectFiguresTogether, type SuppressionSettings } from "./disclosure.ts";
+import { documentKeys } from "./document-keys.ts";
 import { buildFigures } from "./figures.ts";
 import { buildIgjExport } from "./igj-export.ts";
 import type { Receipt } from "./receipt.ts";
@@ -58,15 +59,6 @@ const json = (value: unknown) => new TextEncoder().encode(`${JSON.stringify(valu
 const readJson = async <T>(store: ObjectStore, area: "curated" | "receipts" | "reports", key: string) => {
   const obj = await store.get(area, key);
   return obj ? (JSON.parse(new TextDecoder().decode(obj.body)) as T) : undefined;
-};
-
-export const documentKeys = {
-  factsheetPdf: (quarter: string, location: string) => `factsheets/${quarter}/${location}.pdf`,
-  factsheetHtml: (quarter: string, location: string) => `factsheets/${quarter}/${location}.html`,
-  nationalPdf: (from: string, to: string) => `national/${from}_${to}.pdf`,
-  igj: (half: string, name: string) => `igj/${half}/${name}`,
-  sent: (quarter: string, location: string, kind: "factsheet" | "reminder") =>
-    `sent/${quarter}/${location}/${kind}.json`,
 };
 
 /** The delivery that counts for a location and quarter: the accepted attempt uploaded last. */
@@ -374,3 +366,5 @@ export async function makeIgjExport(
   await deps.store.put("reports", manifestKey, json(result.manifest), "application/json");
   return { keys: [...keys, manifestKey], manifest: result.manifest };
 }
+
+export { documentKeys };

@@ -12,6 +12,7 @@ import { quarterRange } from "../../../schemas/quarter.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
 import { deliverFile } from "../../cli/actions.ts";
 import { currentDeliveryOf, readLogLines, resolveSnapshot } from "../../core/current.ts";
+import { documentKeys } from "../../core/document-keys.ts";
 import { type PortalApp, type PortalContext, render, requireRole } from "../app.ts";
 import { safeFileName } from "../file-name.ts";
 import { alert, type Html } from "../layout.ts";
@@ -19,9 +20,6 @@ import { MAX_OCCUPANCY_BYTES, type PortalDeps } from "../types.ts";
 import { count, defaultRange, MAX_QUARTERS, quarterParam } from "./facilitator.ts";
 
 const ATTEMPT_ID = /^[0-9a-f]{20}$/;
-/** National reports in the reports area: `national/<from>_<to>.pdf` (documentKeys.nationalPdf). */
-const NATIONAL_REPORT = /^national\/(\d{4}-Q[1-4])_(\d{4}-Q[1-4])\.pdf$/;
-const nationalKey = (from: string, to: string) => `national/${from}_${to}.pdf`;
 
 const reminderText: Record<string, string> = {
   reminded: "herinnering verstuurd",
@@ -47,7 +45,7 @@ export function facilitatorActionRoutes(app: PortalApp, deps: PortalDeps): void 
 
   const nationalReports = async () =>
     (await runtime.store.list("reports", "national/"))
-      .map((k) => NATIONAL_REPORT.exec(k))
+      .map((k) => documentKeys.nationalPdfPattern.exec(k))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ from: m[1] as string, to: m[2] as string }))
       .sort((a, b) => (b.to === a.to ? b.from.localeCompare(a.from) : b.to.localeCompare(a.to)));
@@ -306,7 +304,7 @@ export function facilitatorActionRoutes(app: PortalApp, deps: PortalDeps): void 
       (await downloadReport(
         c,
         deps,
-        nationalKey(m[1] as string, m[2] as string),
+        documentKeys.nationalPdf(m[1] as string, m[2] as string),
         `landelijke-rapportage-${m[1]}_${m[2]}.pdf`,
       )) ?? notFound()
     );

@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import { aggregates } from "../../../queries/aggregates.ts";
-import { documentKeys } from "../../core/documents.ts";
+import { documentKeys } from "../../core/document-keys.ts";
 import { type PortalApp, render, requireRole } from "../app.ts";
 import { alert } from "../layout.ts";
 import type { PortalDeps } from "../types.ts";

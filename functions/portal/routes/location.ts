@@ -25,6 +25,7 @@ import { previousQuarter, quarterRange } from "../../../schemas/quarter.ts";
 import type { ValidationReport } from "../../../schemas/report.ts";
 import { deliverFile } from "../../cli/actions.ts";
 import { currentDeliveryOf, pickCurrent, readLogLines } from "../../core/current.ts";
+import { documentKeys } from "../../core/document-keys.ts";
 import type { Receipt } from "../../core/receipt.ts";
 import { type PortalApp, type PortalContext, render, requireRole } from "../app.ts";
 import { safeFileName } from "../file-name.ts";
@@ -34,11 +35,6 @@ import type { PortalDeps, PortalUser } from "../types.ts";
 /** The first quarter the monitor holds (seclusion registration started October 2019). */
 export const FIRST_QUARTER = "2019-Q4";
 const ATTEMPT_ID = /^[0-9a-f]{20}$/;
-/**
- * A location's factsheet in the reports area; the same as `documentKeys.factsheetPdf` in
- * functions/core/documents.ts, which is not imported here because it pulls in the PDF renderer.
- */
-export const factsheetKey = (quarter: string, location: string) => `factsheets/${quarter}/${location}.pdf`;
 
 export function quarterOf(date: Date): string {
   return `${date.getUTCFullYear()}-Q${Math.floor(date.getUTCMonth() / 3) + 1}`;
@@ -447,7 +443,10 @@ export function locationRoutes(app: PortalApp, deps: PortalDeps): void {
     if (user instanceof Response) return user;
     const quarter = c.req.param("quarter");
     if (!quarterId.safeParse(quarter).success) return notFound(c);
-    const obj = await deps.runtime.store.get("reports", factsheetKey(quarter, user.location as string));
+    const obj = await deps.runtime.store.get(
+      "reports",
+      documentKeys.factsheetPdf(quarter, user.location as string),
+    );
     if (!obj) return notFound(c);
     return c.body(obj.body as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": "application/pdf",

@@ -10,7 +10,7 @@ import { createPortalApp, type PortalApp } from "../../../functions/portal/app.t
 import { buildAssets } from "../../../functions/portal/assets.ts";
 import type { ValidateRequest, WorkerReply } from "../../../functions/portal/client/messages.ts";
 import { safeFileName } from "../../../functions/portal/file-name.ts";
-import { deliverableQuarters, factsheetKey } from "../../../functions/portal/routes/location.ts";
+import { deliverableQuarters } from "../../../functions/portal/routes/location.ts";
 import { createPasswordIdentity } from "../../../functions/portal/session.ts";
 import { addUser } from "../../../functions/portal/users.ts";
 import { deliveryKey } from "../../../schemas/delivery.ts";
@@ -210,15 +210,16 @@ describe("location pages: one location never sees another's data", () => {
     const delivered = await cd.deliver(csvBytes(cdRows), { name: "cd-geheim.csv" });
     const target = delivered.headers.get("location") ?? "";
     expect((await cd.request(target)).status).toBe(200);
-    expect(factsheetKey("2023-Q1", "CD")).toBe(documentKeys.factsheetPdf("2023-Q1", "CD"));
+    // The portal serves factsheets from the key the documents write them to.
+    expect(documentKeys.factsheetPdf("2023-Q1", "CD")).toBe("factsheets/2023-Q1/CD.pdf");
     await runtime.store.put(
       "reports",
-      factsheetKey("2023-Q1", "CD"),
+      documentKeys.factsheetPdf("2023-Q1", "CD"),
       new TextEncoder().encode("%PDF CD-GEHEIM"),
     );
     await runtime.store.put(
       "reports",
-      factsheetKey("2023-Q1", "AB"),
+      documentKeys.factsheetPdf("2023-Q1", "AB"),
       new TextEncoder().encode("%PDF AB-EIGEN"),
     );
 
