@@ -25,15 +25,16 @@ function policyOf(fields: Record<string, string>): { expiration: string; conditi
   return JSON.parse(Buffer.from(fields.Policy as string, "base64").toString("utf8"));
 }
 
-describe("presigned upload", () => {
-  const upload = createPresignedUpload({
-    client,
-    bucket: "vbm-dropzone-111122223333-eu-west-1",
-    region: "eu-west-1",
-    dataKeyArn: DATA_KEY,
-    maxBytes: 50 * 1024 * 1024,
-  });
+/** The drop zone's presigned uploads, as the portal handler composes them. */
+const upload = createPresignedUpload({
+  client,
+  bucket: "vbm-dropzone-111122223333-eu-west-1",
+  region: "eu-west-1",
+  dataKeyArn: DATA_KEY,
+  maxBytes: 50 * 1024 * 1024,
+});
 
+describe("presigned upload", () => {
   it("pins the key prefix, the size range and SSE-KMS with the data key", async () => {
     const post = await upload.presign({
       location: "AB",
@@ -93,14 +94,6 @@ describe("presigned upload", () => {
 });
 
 describe("presigned occupancy upload (the facilitator)", () => {
-  const upload = createPresignedUpload({
-    client,
-    bucket: "vbm-dropzone-111122223333-eu-west-1",
-    region: "eu-west-1",
-    dataKeyArn: DATA_KEY,
-    maxBytes: 50 * 1024 * 1024,
-  });
-
   it("pins occupancy/, at most 5 MB and SSE-KMS with the data key", async () => {
     const post = await upload.presignOccupancy("../AB/2026-Q3/all/bezetting 2026.csv");
     expect(post.key).toBe("occupancy/bezetting 2026.csv");
