@@ -1,21 +1,12 @@
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { type InfraConfig, loadInfraConfig, repoRoot } from "../../infra/config.ts";
+import { type RunResult, run, SYNTH_TIMEOUT_MS, sharedSynthResult } from "./shared-synth.ts";
+
+export { type RunResult, run };
 
 /**
  * The cloud assemblies the infra tests read. Synthesis never runs inside a test worker: it runs
@@ -23,8 +14,9 @@ import { type InfraConfig, loadInfraConfig, repoRoot } from "../../infra/config.
  * vitest) however busy the machine is.
  *
  * - `sharedAssembly()`: `npx cdk synth` exactly as a developer or CI runs it (bundling every
- *   function, cdk-nag, CloudFormation's built-in rules), once per vitest run: the first worker
- *   that asks starts it, the others wait for its result file. Every test of the default
+ *   function, cdk-nag, CloudFormation's built-in rules), once per vitest run: the global setup
+ *   starts it when the run includes the infra tests, otherwise the first worker that asks; the
+ *   others wait for its result file (test/infra/shared-synth.ts). Every test of the default
  *   configuration (cdk.json) reads this one assembly.
  * - `synthVariant(overrides)`: the app with other context values, without bundling
  *   (test/infra/synth-app.ts), for the few tests of other configurations.
@@ -40,54 +32,6 @@ export const STACKS = [
   "VbmPortal",
 ] as const;
 export type StackName = (typeof STACKS)[number];
-
-export interface RunResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  error?: string;
-}
-
-/** Runs a command without blocking the event loop; kills it after `timeoutMs`. */
-export function run(
-  command: string,
-  args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: opts.cwd ?? repoRoot,
-      env: opts.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, opts.timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      resolve({ status: null, stdout, stderr, error: e.message });
-    });
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({
-        status,
-        stdout,
-        stderr,
-        ...(timedOut ? { error: `timed out after ${opts.timeoutMs / 1000} s` } : {}),
-      });
-    });
-  });
-}
 
 /** A synthesised cloud assembly on disk. */
 export class Assembly {
@@ -130,50 +74,6 @@ export function infraConfig(overrides: Record<string, unknown> = {}): InfraConfi
   return loadInfraConfig(new App({ context: { ...cdkJsonContext(), ...overrides } }).node);
 }
 
-/**
- * Fingerprint of everything the synthesis reads, so a run (or a watch-mode rerun) never reads
- * an assembly of other sources.
- */
-function sourcesFingerprint(): string {
-  const hash = createHash("sha256");
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) hash.update(relative(repoRoot, path)).update(readFileSync(path));
-    }
-  };
-  for (const dir of ["infra", "functions", "schemas", "queries"]) walk(join(repoRoot, dir));
-  for (const file of ["cdk.json", "package-lock.json"])
-    hash.update(file).update(readFileSync(join(repoRoot, file)));
-  return hash.digest("hex").slice(0, 16);
-}
-
-const RUN_PREFIX = "vbm-infra-run-";
-
-/** Removes the shared assemblies of earlier runs (their vitest process has ended). */
-function removeStaleRuns(): void {
-  for (const name of readdirSync(tmpdir())) {
-    const m = new RegExp(`^${RUN_PREFIX}(\\d+)-`).exec(name);
-    if (!m) continue;
-    let alive = true;
-    try {
-      process.kill(Number(m[1]), 0);
-    } catch (e) {
-      // EPERM: the process exists (another user's); ESRCH: it has ended.
-      alive = (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-    if (alive) continue;
-    try {
-      rmSync(join(tmpdir(), name), { recursive: true, force: true });
-    } catch {
-      // Not ours to remove; it does not matter.
-    }
-  }
-}
-
 export interface SharedSynth {
   readonly run: RunResult;
   readonly assembly: Assembly;
@@ -181,47 +81,13 @@ export interface SharedSynth {
   readonly output: string;
 }
 
-const SYNTH_TIMEOUT_MS = 300_000;
 let shared: Promise<SharedSynth> | undefined;
 
 /** `npx cdk synth` of the default configuration, once per vitest run (see above). */
 export function sharedAssembly(): Promise<SharedSynth> {
   shared ??= (async () => {
     // Test workers are children of the vitest process: its pid names the run.
-    const root = join(tmpdir(), `${RUN_PREFIX}${process.ppid}-${sourcesFingerprint()}`);
-    const outdir = join(root, "cdk.out");
-    const resultFile = join(root, "result.json");
-    let owner = false;
-    try {
-      removeStaleRuns();
-      mkdirSync(root);
-      owner = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    let result: RunResult;
-    if (owner) {
-      result = await run("npx", ["cdk", "synth", "--quiet", "--no-notices", "-o", outdir], {
-        timeoutMs: SYNTH_TIMEOUT_MS,
-        env: {
-          ...process.env,
-          CI: "true",
-          CDK_DISABLE_VERSION_CHECK: "true",
-          CDK_DISABLE_CLI_TELEMETRY: "true",
-          // Keep the child from inheriting an assembly directory of a parent CDK process.
-          CDK_OUTDIR: "",
-        },
-      });
-      writeFileSync(`${resultFile}.tmp`, JSON.stringify(result));
-      renameSync(`${resultFile}.tmp`, resultFile);
-    } else {
-      const deadline = Date.now() + SYNTH_TIMEOUT_MS + 30_000;
-      while (!existsSync(resultFile)) {
-        if (Date.now() > deadline) throw new Error(`no result of the shared synth in ${root}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      result = JSON.parse(readFileSync(resultFile, "utf8"));
-    }
+    const { outdir, result } = await sharedSynthResult(process.ppid);
     const output = `${result.error ?? ""}\n${result.stdout}\n${result.stderr}`;
     if (!existsSync(join(outdir, "manifest.json")))
       throw new Error(`npx cdk synth wrote no cloud assembly (exit ${result.status}):\n${output}`);
