@@ -1,6 +1,6 @@
 // Whether the compiled CLI (dist/cli, made by scripts/build-cli.mjs) may run: its stamp lists
 // every source it was built from with mtime and size, and all of them must be unchanged. Plain
-// JavaScript with synchronous stats only: it runs at every start (about 1 ms for ~110 files).
+// JavaScript with synchronous stats only: it runs at every start (a few ms for ~110 files).
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
