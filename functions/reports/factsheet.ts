@@ -15,7 +15,9 @@ import {
   carePlanChart,
   distributionChart,
   lineChart,
+  MEASURES,
   monthChart,
+  SECLUSIONS,
   seclusionRoomChart,
   startHourChart,
   youthFrequencyChart,
@@ -213,17 +215,22 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
   });
 
   if (!zero && delivery.status !== "missing") {
+    // What the charts count, in the words of the text around them: a location that delivered
+    // seclusion only has only seclusions in its file.
+    const counted = seclusionOnly ? SECLUSIONS : MEASURES;
+    const countedWord = seclusionOnly ? "Keer afzonderen" : "Maatregelen";
     // ---- Per month ----------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Maatregelen per maand" });
+    blocks.push({ kind: "heading", text: `${countedWord} per maand` });
     blocks.push({
       kind: "chart",
       chart: await monthChart(
         "fs-months",
         cur.byMonth.map((m) => ({ month: m.month, value: m.count, label: formatCount(m.count) })),
         monthShort,
+        counted,
       ),
       data: {
-        headers: ["Maand", "Maatregelen"],
+        headers: ["Maand", countedWord],
         rows: cur.byMonth.map((m) => [monthLong(m.month), formatCount(m.count)]),
       },
     });
@@ -309,7 +316,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     });
 
     // ---- Start hour ----------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Hoe laat begonnen de maatregelen?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe laat begon het afzonderen?" : "Hoe laat begonnen de maatregelen?",
+    });
     blocks.push({
       kind: "chart",
       chart: await startHourChart(
@@ -319,16 +329,19 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           value: h.count,
           label: h.count > 0 ? formatCount(h.count) : "",
         })),
+        counted,
       ),
       data: {
-        headers: ["Uur", "Maatregelen"],
+        headers: ["Uur", countedWord],
         rows: cur.byStartHour.map((h) => [`${h.hour}:00–${h.hour}:59`, formatCount(h.count)]),
       },
     });
     blocks.push({
       kind: "paragraph",
       muted: true,
-      text: "Alle typen samen, naar het uur waarop de maatregel begon.",
+      text: seclusionOnly
+        ? "Alle soorten afzonderen samen, naar het uur waarop het afzonderen begon."
+        : "Alle typen samen, naar het uur waarop de maatregel begon.",
     });
 
     // Start time per main group: the (up to) three categories with the most measures here.
@@ -353,6 +366,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
             labels: hours.map(() => ""),
           })),
           valueTitle: "Aantal maatregelen",
+          integerTicks: true,
           height: 200,
         }),
         data: {
@@ -376,16 +390,17 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
     blocks.push({
       kind: "paragraph",
-      text: `${plural(cur.uniqueYouth, "jongere kreeg", "jongeren kregen")} dit kwartaal een of meer maatregelen${most > 0 ? `, van 1 tot ${formatCount(most)} per jongere` : ""}.`,
+      text: `${plural(cur.uniqueYouth, "jongere", "jongeren")} ${seclusionOnly ? `${cur.uniqueYouth === 1 ? "werd" : "werden"} dit kwartaal een of meer keren afgezonderd` : `${cur.uniqueYouth === 1 ? "kreeg" : "kregen"} dit kwartaal een of meer maatregelen`}${most > 0 ? `, van 1 tot ${formatCount(most)}${seclusionOnly ? " keer" : ""} per jongere` : ""}.`,
     });
     blocks.push({
       kind: "chart",
       chart: await youthFrequencyChart(
         "fs-youth",
         bands.map((b) => ({ group: b.band, value: b.youth, label: formatCount(b.youth) })),
+        counted,
       ),
       data: {
-        headers: ["Maatregelen per jongere", "Jongeren"],
+        headers: [`${countedWord} per jongere`, "Jongeren"],
         rows: bands.map((b) => [b.band, formatCount(b.youth)]),
       },
     });
@@ -398,7 +413,12 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       { answer: "Nee", n: cp.no },
       { answer: "Niet ingevuld", n: cp.unknown },
     ];
-    blocks.push({ kind: "heading", text: "Stond de maatregel in het hulpverleningsplan?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly
+        ? "Stond het afzonderen in het hulpverleningsplan?"
+        : "Stond de maatregel in het hulpverleningsplan?",
+    });
     blocks.push({
       kind: "chart",
       chart: await carePlanChart(
@@ -408,9 +428,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           value: p.n,
           label: `${formatCount(p.n)} (${formatPercentOf(p.n, cpTotal)})`,
         })),
+        counted,
       ),
       data: {
-        headers: ["Antwoord", "Maatregelen", "Aandeel"],
+        headers: ["Antwoord", countedWord, "Aandeel"],
         rows: parts.map((p) => [p.answer, formatCount(p.n), formatPercentOf(p.n, cpTotal)]),
       },
     });

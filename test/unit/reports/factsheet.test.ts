@@ -9,6 +9,7 @@ import {
 import { formatShare } from "../../../functions/reports/format.ts";
 import { createPdf, finishPdf } from "../../../functions/reports/pdf.ts";
 import {
+  axisTitles,
   factsheetInput,
   hasPdftoppm,
   makeModel,
@@ -195,6 +196,41 @@ describe("factsheet", () => {
     expect(flat(r.text)).not.toContain("Per categorie");
     // Shares within seclusion: type 11 is 44 of 56 at this location.
     expect(r.text).toMatch(/11\. Eigen kamer niet op slot\s+78,6%/);
+  });
+
+  it("names on every axis what the text around the chart counts (seclusion only: keer afzonderen, shares within seclusion)", async () => {
+    const current = makeModel({
+      location: "AB",
+      from: "2023-Q3",
+      types: { 6: [2, 1, 0], 10: [3, 4, 2], 11: [15, 12, 17] },
+      uniqueYouth: 14,
+      youthFrequency: [
+        { measures: 2, youth: 10 },
+        { measures: 9, youth: 4 },
+      ],
+      duration: [],
+      carePlan: { yes: 20, no: 20 },
+      occupancy: [20, 22, 24],
+      scope: "seclusion",
+    });
+    const doc = await buildFactsheet(factsheetInput({ current }));
+    const charts = doc.blocks.flatMap((b) => (b.kind === "chart" ? [b.chart] : []));
+    expect(charts.length).toBeGreaterThanOrEqual(5);
+    const titles = charts.flatMap((c) => axisTitles(c.svg));
+    // The file holds seclusions only: no axis speaks of (all) measures.
+    for (const t of titles) expect(t).not.toMatch(/maatregel/i);
+    expect(titles).toContain("Aandeel binnen gedwongen afzonderen (%)");
+    expect(titles).toContain("Aantal keer afzonderen");
+    expect(titles).toContain("Uur van de dag waarop het afzonderen begon");
+    const text = flat(toText(doc));
+    expect(text).not.toContain("Alle typen samen");
+    expect(text).toContain("Alle soorten afzonderen samen");
+    // A location with all types: shares of all measures, measures per hour, in text and on the axes.
+    const all = await buildFactsheet(factsheetInput());
+    const allTitles = all.blocks.flatMap((b) => (b.kind === "chart" ? axisTitles(b.chart.svg) : []));
+    expect(allTitles).toContain("Aandeel van alle maatregelen (%)");
+    expect(allTitles).toContain("Uur van de dag waarop de maatregel begon");
+    expect(flat(toText(all))).toContain("Aandeel van alle maatregelen, bij u en landelijk.");
   });
 
   it("handles a zero delivery: no charts, a plain statement", async () => {

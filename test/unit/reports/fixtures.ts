@@ -448,3 +448,17 @@ export function pngSize(file: string): { width: number; height: number; bytes: n
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** The tick labels of every axis of a chart's SVG, one list per axis. */
+export function axisLabels(svg: string): string[][] {
+  return [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>([\s\S]*?)<\/g>/g)].map((g) =>
+    [...(g[1] as string).matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] as string),
+  );
+}
+
+/** The axis titles of a chart's SVG. */
+export function axisTitles(svg: string): string[] {
+  return [...svg.matchAll(/<g class="mark-text role-axis-title"[^>]*>\s*<text\b[^>]*>([^<]*)<\/text>/g)].map(
+    (m) => m[1] as string,
+  );
+}
