@@ -236,7 +236,12 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     });
 
     // ---- Distribution -------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Soorten maatregelen, vergeleken met landelijk" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly
+        ? "Soorten afzonderen, vergeleken met landelijk"
+        : "Soorten maatregelen, vergeleken met landelijk",
+    });
     // Like with like: a share uses a denominator of its numerator's scope. A seclusion-only
     // location compares shares within seclusion (nationally over every location that delivered
     // seclusion); a location with all types compares shares of all measures (nationally over the
@@ -387,7 +392,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     // ---- Youth frequency -----------------------------------------------------------------
     const bands = youthBands(cur.youthFrequency);
     const most = cur.youthFrequency.at(-1)?.measures ?? 0;
-    blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe vaak werd een jongere afgezonderd?" : "Hoeveel maatregelen per jongere?",
+    });
     blocks.push({
       kind: "paragraph",
       text: `${plural(cur.uniqueYouth, "jongere", "jongeren")} ${seclusionOnly ? `${cur.uniqueYouth === 1 ? "werd" : "werden"} dit kwartaal een of meer keren afgezonderd` : `${cur.uniqueYouth === 1 ? "kreeg" : "kregen"} dit kwartaal een of meer maatregelen`}${most > 0 ? `, van 1 tot ${formatCount(most)}${seclusionOnly ? " keer" : ""} per jongere` : ""}.`,
@@ -437,7 +445,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     });
 
     // ---- Duration ------------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Hoe lang duurden de maatregelen?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe lang duurde het afzonderen?" : "Hoe lang duurden de maatregelen?",
+    });
     if (cur.duration.length === 0) {
       blocks.push({
         kind: "paragraph",
@@ -455,7 +466,9 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           hmm(d.mean),
           hmm(d.median),
         ]),
-        note: "Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Controles (onderzoek aan lichaam, kleding, kamer, post en urine) hebben geen duur.",
+        note: seclusionOnly
+          ? "Duur in uren:minuten (u:mm), alleen afzonderingen met een eindtijd."
+          : "Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Controles (onderzoek aan lichaam, kleding, kamer, post en urine) hebben geen duur.",
       });
     }
   }

@@ -225,6 +225,12 @@ describe("factsheet", () => {
     const text = flat(toText(doc));
     expect(text).not.toContain("Alle typen samen");
     expect(text).toContain("Alle soorten afzonderen samen");
+    // The headings above those charts say the same.
+    const headings = doc.blocks.flatMap((b) => (b.kind === "heading" ? [b.text] : []));
+    expect(headings).toContain("Keer afzonderen per maand");
+    expect(headings).toContain("Hoe laat begon het afzonderen?");
+    expect(headings).toContain("Hoe vaak werd een jongere afgezonderd?");
+    expect(headings.filter((h) => /maatregel/i.test(h))).toEqual([]);
     // A location with all types: shares of all measures, measures per hour, in text and on the axes.
     const all = await buildFactsheet(factsheetInput());
     const allTitles = all.blocks.flatMap((b) => (b.kind === "chart" ? axisTitles(b.chart.svg) : []));
