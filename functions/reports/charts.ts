@@ -258,6 +258,8 @@ export function lineChart(o: {
   valueFormat?: string;
   /** Whole numbers only on the value axis (counts): no "0 0,5 1" or "0 0 1". */
   integerTicks?: boolean;
+  /** Title of the category axis (none by default: quarters and months speak for themselves). */
+  categoryTitle?: string;
   width?: number;
   height?: number;
 }): Promise<ChartSvg> {
@@ -290,7 +292,7 @@ export function lineChart(o: {
         type: "ordinal",
         sort: [...o.categories],
         scale: { domain: [...o.categories], padding: 0.5 },
-        axis: { title: null, labelAngle: 0 },
+        axis: { title: o.categoryTitle ?? null, labelAngle: 0 },
       },
       y: {
         field: "v",
@@ -549,6 +551,27 @@ export function monthlyRateChart(
     categories: months,
     series: many ? series.map((s) => ({ ...s, labels: s.labels.map(() => "") })) : series,
     valueTitle: "Per 10 plaatsen per maand",
+    height: 260,
+  });
+}
+
+/**
+ * Seclusions per block of start hours, one line per kind of seclusion (room × locked); a hidden
+ * count is a gap in its line. The numbers are in the table next to the chart.
+ */
+export function seclusionStartChart(
+  id: string,
+  blocks: readonly string[],
+  series: readonly LineSeries[],
+): Promise<ChartSvg> {
+  return lineChart({
+    id,
+    description: `Aantal keer afzonderen naar het uur waarop het begon, in blokken van 3 uur, per soort afzonderen: ${series.map((s) => s.name).join(", ")}.`,
+    categories: blocks,
+    series: series.map((s) => ({ ...s, labels: s.labels.map(() => "") })),
+    valueTitle: "Aantal keer afzonderen",
+    categoryTitle: "Uur van de dag waarop het afzonderen begon (blokken van 3 uur)",
+    integerTicks: true,
     height: 260,
   });
 }
