@@ -448,7 +448,7 @@ function bulletsHeight(doc: Doc, items: readonly string[], width = CONTENT_WIDTH
 function measure(doc: Doc, b: Block, part: "all" | "start" = "all"): number {
   switch (b.kind) {
     case "heading":
-      return headingHeight(doc, b.text) + 12;
+      return headingHeight(doc, b.text);
     case "subheading":
       return (
         doc.font(FONT_BOLD).fontSize(SIZE.subheading).heightOfString(b.text, { width: CONTENT_WIDTH }) + 9
@@ -479,7 +479,7 @@ function measure(doc: Doc, b: Block, part: "all" | "start" = "all"): number {
 /** Sections (a heading and what follows up to the next heading) up to this height stay on one page. */
 const SHORT_SECTION = 200;
 /** What is left of a section after a block, up to this height, stays on the page of that block. */
-const SHORT_TAIL = 90;
+const SHORT_TAIL = 60;
 
 /**
  * The page layout of a document as keep-together rules, computed from the blocks' real heights:
