@@ -371,6 +371,7 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
             labels: hours.map(() => ""),
           })),
           valueTitle: "Aantal maatregelen",
+          categoryTitle: MEASURES.startHour,
           integerTicks: true,
           height: 200,
         }),

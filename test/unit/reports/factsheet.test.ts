@@ -300,6 +300,13 @@ describe("factsheet", () => {
     const text = flat(r.text);
     expect(text).toContain("Per hoofdgroep");
     for (const g of groups) expect(text).toContain(g.label);
+    const doc = await buildFactsheet({ ...base, current: { ...base.current, byStartHourCategory } });
+    const perGroup = doc.blocks.find((b) => b.kind === "chart" && b.chart.id === "fs-hours-groups");
+    if (perGroup?.kind !== "chart") throw new Error("no start-time chart per main group");
+    expect(axisTitles(perGroup.chart.svg)).toEqual([
+      "Uur van de dag waarop de maatregel begon",
+      "Aantal maatregelen",
+    ]);
     const charts = (html: string) => (html.match(/De grafiek staat in de pdf/g) ?? []).length;
     expect(charts(r.html)).toBeGreaterThan(charts((await renderFactsheet(base)).html));
   });
