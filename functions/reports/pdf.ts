@@ -1,8 +1,10 @@
 /**
  * PDF output of the reports with pdfkit: A4, DejaVu Sans embedded (regular + bold), headings,
  * paragraphs, key figures, simple tables that continue on the next page with their header,
- * charts embedded as vectors (svg-to-pdfkit) and a footer with page numbers. Deterministic:
- * the same document (including its creation date) gives the same bytes.
+ * charts embedded as vectors (svg-to-pdfkit) and a footer with page numbers. Page breaks follow
+ * keep-together rules computed from the blocks' measured heights (`layoutPlan`), so no page
+ * starts with only a line or two. Deterministic: the same document (including its creation
+ * date) gives the same bytes.
  */
 
 import PDFDocument from "pdfkit";
@@ -491,7 +493,7 @@ const SHORT_TAIL = 60;
  * - a subheading stays with what follows it, like a heading.
  * `keep[i]` is how much must fit on the page where block `i` starts (never more than a page).
  */
-export function layoutPlan(doc: Doc, blocks: readonly Block[]): { keep: number[]; keepAfter: number[] } {
+function layoutPlan(doc: Doc, blocks: readonly Block[]): { keep: number[]; keepAfter: number[] } {
   const n = blocks.length;
   const height = blocks.map((b) => measure(doc, b));
   const start = blocks.map((b) => measure(doc, b, "start"));
