@@ -94,6 +94,30 @@ export interface ProtectedFigures {
     seclusionShare: number | null;
   }[];
   seclusionByRoom: { room: string; label: string; locked: boolean; count: Cell }[];
+  /** The margins of room × locked: per room, locked / not locked, and all seclusions with a room. */
+  seclusionRoomMargins: {
+    byRoom: { room: string; label: string; count: Cell }[];
+    byLocked: { locked: boolean; count: Cell }[];
+    total: Cell;
+  };
+  /**
+   * Only when the model has it (national report): seclusions per block of start hours (3 hours
+   * from midnight) and room × locked, with each block's total.
+   */
+  seclusionByStartBlock?: {
+    blocks: { block: string; label: string; from: number; to: number; total: Cell }[];
+    cells: { block: string; room: string; label: string; locked: boolean; count: Cell }[];
+  };
+  /**
+   * Measures over 12 hours and over 3 days; per type with a duration (`duration`'s types, only
+   * when the model has them per type): the measures with an end (`withEnd` = duration n), those
+   * over 12 hours and their share of `withEnd` (null when either is suppressed).
+   */
+  longMeasures: {
+    over12h: Cell;
+    over3days: Cell;
+    byType: { type: number; label: string; withEnd: Cell; over12h: Cell; share: number | null }[];
+  };
   byStartHour: { hour: number; count: Cell }[];
   duration: {
     type: number;

@@ -101,8 +101,32 @@ export const figuresModel = z.object({
       per10: z.number().nonnegative().nullable(),
     }),
   ),
-  /** Measures that lasted longer than 12 hours and longer than 3 days (signals, never errors). */
-  longMeasures: z.object({ over12h: count, over3days: count }),
+  /**
+   * Measures that lasted longer than 12 hours and longer than 3 days (signals, never errors);
+   * `byType`: the same per type of `duration` (the types with an end), in its order.
+   */
+  longMeasures: z.object({
+    over12h: count,
+    over3days: count,
+    byType: z
+      .array(z.object({ type: z.number().int().positive(), over12h: count, over3days: count }))
+      .optional(),
+  }),
+  /**
+   * Only when asked for (national report): per room × locked of `seclusionByRoom` (its order)
+   * 24 entries, hour 0..23, the seclusions that started in that hour.
+   */
+  seclusionByStartHour: z
+    .array(
+      z.object({
+        hour: z.number().int().min(0).max(23),
+        room: z.string(),
+        label: z.string(),
+        locked: z.boolean(),
+        count,
+      }),
+    )
+    .optional(),
   dataQuality: z.object({
     /** Measures of a non-point-in-time type without an end. */
     missingEnd: count,

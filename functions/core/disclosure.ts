@@ -56,7 +56,12 @@
  * published twice are linked (a one-cell line) so they are suppressed together: a seclusion
  * type and its room × locked cell, a type and its duration `n`, a month and its rate numerator,
  * "care plan unknown" in the data-quality block and in the care-plan table. Other data-quality
- * counts get primary suppression only. {@link protectFiguresTogether} adds the lines between
+ * counts get primary suppression only. Measures over 12 hours: per type with a duration
+ * (over 12 hours and up to 12 hours → the type's duration `n`, so the rest cannot give a small
+ * count away), the types → the total over 12 hours, and that total split into up to 3 days and
+ * over 3 days. When the model has the start hour per kind of seclusion (national report):
+ * blocks of 3 hours × room × locked, each room × locked's blocks → its cell, each block's
+ * cells → the block's total, and the block totals → the seclusion total. {@link protectFiguresTogether} adds the lines between
  * parts and their whole (locations and the national row; quarters and their range).
  *
  * Limits: the rule protects against derivation from any single published line, not against
@@ -261,6 +266,15 @@ export const youthBands: readonly { band: string; min: number; max: number }[] =
   { band: "meer dan 20", min: 21, max: Number.POSITIVE_INFINITY },
 ];
 
+/** Blocks of start hours for the start time per kind of seclusion: 3 hours each, from midnight. */
+export const startHourBlocks: readonly { block: string; label: string; from: number; to: number }[] =
+  Array.from({ length: 8 }, (_, i) => ({
+    block: `${i * 3}-${i * 3 + 3}`,
+    label: `${i * 3}:00–${i * 3 + 2}:59`,
+    from: i * 3,
+    to: i * 3 + 2,
+  }));
+
 /** The counts of one figures model as named values plus the lines between them. */
 interface Plan {
   values: Map<string, number>;
@@ -285,6 +299,10 @@ const keys = {
   durationN: (t: number) => `durationN:${t}`,
   rate: (month: string, scope: string) => `rate:${month}:${scope}`,
   quality: (field: string) => `quality:${field}`,
+  long: (part: "over12h" | "upTo3days" | "over3days") => `long:${part}`,
+  longType: (t: number, part: "over12h" | "upTo12h") => `long:${part}:type:${t}`,
+  startBlock: (block: string, room: string, locked: boolean) => `startBlock:${block}:${room}:${locked}`,
+  startBlockTotal: (block: string) => `startBlockTotal:${block}`,
 };
 
 function planOf(m: FiguresModel): Plan {
@@ -446,6 +464,73 @@ function planOf(m: FiguresModel): Plan {
   for (const [field, v] of Object.entries(m.dataQuality)) add(keys.quality(field), v);
   link("care plan unknown", [keys.quality("carePlanUnknown")], keys.carePlan("unknown"));
 
+  // Measures over 12 hours: the total split at 3 days, and per type with a duration split at
+  // 12 hours (the part up to 12 hours is protected as if published: it is the duration n minus
+  // the published part).
+  const long = m.longMeasures;
+  add(keys.long("over12h"), long.over12h);
+  add(keys.long("over3days"), long.over3days);
+  add(keys.long("upTo3days"), rest(long.over12h, long.over3days, "longMeasures.over3days"));
+  line(
+    "over 12 hours, split at 3 days",
+    [keys.long("upTo3days"), keys.long("over3days")],
+    keys.long("over12h"),
+  );
+  if (long.byType) {
+    for (const t of long.byType) {
+      const d = m.duration.find((x) => x.type === t.type);
+      if (!d && t.over12h > 0) throw new Error(`longMeasures: type ${t.type} has no duration`);
+      if (!d) continue;
+      add(keys.longType(t.type, "over12h"), t.over12h);
+      add(keys.longType(t.type, "upTo12h"), rest(d.n, t.over12h, `longMeasures of type ${t.type}`));
+      line(
+        `duration n of type ${t.type}, split at 12 hours`,
+        [keys.longType(t.type, "upTo12h"), keys.longType(t.type, "over12h")],
+        keys.durationN(t.type),
+      );
+    }
+    const perType = long.byType.filter((t) => values.has(keys.longType(t.type, "over12h")));
+    if (perType.reduce((a, t) => a + t.over12h, 0) !== long.over12h)
+      throw new Error(`figures model ${m.location ?? "national"}: longMeasures.byType does not add up`);
+    line(
+      "over 12 hours by type",
+      perType.map((t) => keys.longType(t.type, "over12h")),
+      keys.long("over12h"),
+    );
+  }
+
+  // Start time per kind of seclusion, in blocks of hours (only when the model has it).
+  if (m.seclusionByStartHour) {
+    const byStart = m.seclusionByStartHour;
+    for (const r of m.seclusionByRoom) {
+      const cells = startHourBlocks.map((b) => {
+        const key = keys.startBlock(b.block, r.room, r.locked);
+        add(
+          key,
+          byStart
+            .filter((e) => e.room === r.room && e.locked === r.locked && e.hour >= b.from && e.hour <= b.to)
+            .reduce((a, e) => a + e.count, 0),
+        );
+        return key;
+      });
+      if (sumOf(cells) !== r.count)
+        throw new Error(
+          `seclusionByStartHour of ${r.room} locked=${r.locked} does not add up to its room count`,
+        );
+      line(`start blocks of room ${r.room} locked=${r.locked}`, cells, keys.room(r.room, r.locked));
+    }
+    for (const b of startHourBlocks) {
+      const cells = m.seclusionByRoom.map((r) => keys.startBlock(b.block, r.room, r.locked));
+      add(keys.startBlockTotal(b.block), sumOf(cells));
+      line(`start block ${b.block}`, cells, keys.startBlockTotal(b.block));
+    }
+    line(
+      "start blocks",
+      startHourBlocks.map((b) => keys.startBlockTotal(b.block)),
+      keys.roomsTotal,
+    );
+  }
+
   return { values, lines };
 }
 
@@ -546,6 +631,33 @@ function render(m: FiguresModel, cell: (key: string) => Cell, threshold: number)
       locked: r.locked,
       count: cell(keys.room(r.room, r.locked)),
     })),
+    seclusionRoomMargins: {
+      byRoom: [...new Map(m.seclusionByRoom.map((r) => [r.room, r.label])).entries()].map(
+        ([room, label]) => ({
+          room,
+          label,
+          count: cell(keys.roomMargin(room)),
+        }),
+      ),
+      byLocked: [true, false].map((locked) => ({ locked, count: cell(keys.lockedMargin(locked)) })),
+      total: cell(keys.roomsTotal),
+    },
+    ...(m.seclusionByStartHour
+      ? {
+          seclusionByStartBlock: {
+            blocks: startHourBlocks.map((b) => ({ ...b, total: cell(keys.startBlockTotal(b.block)) })),
+            cells: startHourBlocks.flatMap((b) =>
+              m.seclusionByRoom.map((r) => ({
+                block: b.block,
+                room: r.room,
+                label: r.label,
+                locked: r.locked,
+                count: cell(keys.startBlock(b.block, r.room, r.locked)),
+              })),
+            ),
+          },
+        }
+      : {}),
     byStartHour: m.byStartHour.map((r) => ({ hour: r.hour, count: cell(keys.hour(r.hour)) })),
     duration: m.duration.map((d) => ({
       type: d.type,
@@ -577,6 +689,25 @@ function render(m: FiguresModel, cell: (key: string) => Cell, threshold: number)
       zeroDuration: cell(keys.quality("zeroDuration")),
       carePlanUnknown: cell(keys.quality("carePlanUnknown")),
       missingReason: cell(keys.quality("missingReason")),
+    },
+    longMeasures: {
+      over12h: cell(keys.long("over12h")),
+      over3days: cell(keys.long("over3days")),
+      byType: m.duration.flatMap((d) => {
+        if (!m.longMeasures.byType) return [];
+        const t = m.longMeasures.byType.find((x) => x.type === d.type);
+        const withEnd = cell(keys.durationN(d.type));
+        const over12h = t ? cell(keys.longType(d.type, "over12h")) : { value: 0, suppressed: false };
+        return [
+          {
+            type: d.type,
+            label: d.label,
+            withEnd,
+            over12h,
+            share: withEnd.suppressed || over12h.suppressed || d.n === 0 ? null : (over12h.value ?? 0) / d.n,
+          },
+        ];
+      }),
     },
   };
 }

@@ -13,7 +13,7 @@ import { renderNationalReport } from "../reports/national.ts";
 import { currentDeliveryOf } from "./current.ts";
 import { defaultSuppression, protectFiguresTogether, type SuppressionSettings } from "./disclosure.ts";
 import { documentKeys } from "./document-keys.ts";
-import { buildFigures } from "./figures.ts";
+import { buildFigures, type FiguresOptions } from "./figures.ts";
 import { buildIgjExport } from "./igj-export.ts";
 import type { Receipt } from "./receipt.ts";
 import type { Period } from "./trend.ts";
@@ -71,8 +71,15 @@ function figures(
   from: string,
   to: string,
   location: string | null,
+  details?: FiguresOptions["details"],
 ): Promise<FiguresModel> {
-  return buildFigures(deps.engine, { from, to, location, locations: deps.locations.map((l) => l.code) });
+  return buildFigures(deps.engine, {
+    from,
+    to,
+    location,
+    locations: deps.locations.map((l) => l.code),
+    ...(details ? { details } : {}),
+  });
 }
 
 /** Everything a location's factsheet shows; null when the location has no accepted delivery. */
@@ -274,7 +281,8 @@ export async function makeNationalReport(
 ) {
   const settings = deps.suppression ?? defaultSuppression;
   const quarters = quarterRange(from, to);
-  const total = await figures(deps, from, to, null);
+  // The start time per kind of seclusion is shown for the whole range only.
+  const total = await figures(deps, from, to, null, { seclusionByStartHour: true });
   if (total.deliveries.every((d) => d.status === "missing"))
     throw new NoDataError(
       `Over ${from === to ? from : `${from} t/m ${to}`} is er geen enkele levering geaccepteerd; er is geen landelijke rapportage gemaakt.`,

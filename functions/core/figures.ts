@@ -20,6 +20,12 @@ export interface FiguresOptions {
   location: string | null;
   /** All known location codes, so that a location without a delivery shows as `missing`. */
   locations: readonly string[];
+  /**
+   * Details only some documents publish (and that disclosure control then protects): the start
+   * hour per kind of seclusion (`seclusionByStartHour`, the national report). Without it the
+   * model has no such field, so nothing is protected that is not shown.
+   */
+  details?: { seclusionByStartHour?: boolean };
 }
 
 export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): Promise<FiguresModel> {
@@ -75,6 +81,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     run("by_start_hour_category"),
     run("by_type_scope"),
   ]);
+  const seclusionHourRows = opts.details?.seclusionByStartHour ? await run("seclusion_by_start_hour") : null;
 
   const totals = totalsRows[0];
   const total = totals ? int(totals, "total") : 0;
@@ -185,6 +192,30 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     };
   });
 
+  // Start hour per room × locked (on request), zero-filled: every hour of every combination.
+  const seclusionByStartHour = seclusionHourRows
+    ? (() => {
+        const counts = countMap(
+          seclusionHourRows,
+          "n",
+          (r) => `${int(r, "start_hour")}|${str(r, "room")}/${bool(r, "locked")}`,
+        );
+        const known = new Set(seclusionByRoom.map((r) => `${r.room}/${r.locked}`));
+        for (const k of counts.keys())
+          if (!known.has(k.split("|")[1] ?? ""))
+            throw new Error(`seclusion_by_start_hour: room ${k} is not in seclusion_by_room`);
+        return seclusionByRoom.flatMap((r) =>
+          Array.from({ length: 24 }, (_, hour) => ({
+            hour,
+            room: r.room,
+            label: r.label,
+            locked: r.locked,
+            count: counts.get(`${hour}|${r.room}/${r.locked}`) ?? 0,
+          })),
+        );
+      })()
+    : undefined;
+
   const hourCounts = countMap(hourRows, "n", (r) => String(int(r, "start_hour")));
   const byStartHour = Array.from({ length: 24 }, (_, hour) => ({
     hour,
@@ -245,6 +276,7 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
 
   const dataQuality = { missingEnd: 0, zeroDuration: 0, carePlanUnknown: 0, missingReason: 0 };
   const longMeasures = { over12h: 0, over3days: 0 };
+  const longByType = new Map<number, { over12h: number; over3days: number }>();
   for (const r of qualityRows) {
     const version = str(r, "codebook_version");
     const code = int(r, "type_code");
@@ -257,7 +289,15 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     dataQuality.missingReason += int(r, "missing_reason");
     longMeasures.over12h += int(r, "over_12h");
     longMeasures.over3days += int(r, "over_3days");
+    const t = longByType.get(code) ?? { over12h: 0, over3days: 0 };
+    t.over12h += int(r, "over_12h");
+    t.over3days += int(r, "over_3days");
+    longByType.set(code, t);
   }
+
+  for (const [code, t] of longByType)
+    if (t.over12h > 0 && !duration.some((d) => d.type === code))
+      throw new Error(`type ${code}: measures over 12 hours but no duration`);
 
   return figuresModel.parse({
     location: opts.location,
@@ -279,7 +319,17 @@ export async function buildFigures(engine: QueryEngine, opts: FiguresOptions): P
     youthFrequency,
     rates,
     dataQuality,
-    longMeasures,
+    longMeasures: {
+      ...longMeasures,
+      // Per type with a duration (the types of `duration`, in its order): a measure over 12
+      // hours has an end, so every such type is there.
+      byType: duration.map((d) => ({
+        type: d.type,
+        over12h: longByType.get(d.type)?.over12h ?? 0,
+        over3days: longByType.get(d.type)?.over3days ?? 0,
+      })),
+    },
+    ...(seclusionByStartHour ? { seclusionByStartHour } : {}),
   } satisfies FiguresModel);
 }
 

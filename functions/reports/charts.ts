@@ -256,6 +256,10 @@ export function lineChart(o: {
   series: readonly LineSeries[];
   valueTitle: string;
   valueFormat?: string;
+  /** Whole numbers only on the value axis (counts): no "0 0,5 1" or "0 0 1". */
+  integerTicks?: boolean;
+  /** Title of the category axis (none by default: quarters and months speak for themselves). */
+  categoryTitle?: string;
   width?: number;
   height?: number;
 }): Promise<ChartSvg> {
@@ -288,13 +292,18 @@ export function lineChart(o: {
         type: "ordinal",
         sort: [...o.categories],
         scale: { domain: [...o.categories], padding: 0.5 },
-        axis: { title: null, labelAngle: 0 },
+        axis: { title: o.categoryTitle ?? null, labelAngle: 0 },
       },
       y: {
         field: "v",
         type: "quantitative",
         scale: { domain: [0, domainMax], nice: false },
-        axis: { title: o.valueTitle, format: o.valueFormat ?? ",.1~f", grid: true },
+        axis: {
+          title: o.valueTitle,
+          format: o.valueFormat ?? (o.integerTicks ? ",d" : ",.1~f"),
+          ...(o.integerTicks ? { tickMinStep: 1 } : {}),
+          grid: true,
+        },
       },
     },
     layer: [
@@ -354,21 +363,47 @@ export interface LabelledValue {
   label: string;
 }
 
+/** What a count chart counts, in its axis titles (the text around the chart uses the same words). */
+export interface Counted {
+  /** Value-axis title, e.g. "Aantal maatregelen". */
+  axis: string;
+  /** Start-hour axis title. */
+  startHour: string;
+  /** Youth-frequency axis title. */
+  perYouth: string;
+}
+
+/** Every kind of measure. */
+export const MEASURES: Counted = {
+  axis: "Aantal maatregelen",
+  startHour: "Uur van de dag waarop de maatregel begon",
+  perYouth: "Aantal maatregelen per jongere",
+};
+
+/** Seclusion only (a location that delivered seclusion only). */
+export const SECLUSIONS: Counted = {
+  axis: "Aantal keer afzonderen",
+  startHour: "Uur van de dag waarop het afzonderen begon",
+  perYouth: "Aantal keer afzonderen per jongere",
+};
+
 /** Measures per month (bars). */
 export function monthChart(
   id: string,
   months: readonly ({ month: string } & LabelledValue)[],
   monthLabel: (month: string) => string,
+  /** What is counted, for the axis title and description (default measures). */
+  counted: Counted = MEASURES,
 ): Promise<ChartSvg> {
   const categories = months.map((m) => monthLabel(m.month));
   return barChart({
     id,
-    description: `Aantal maatregelen per maand: ${months.map((m, i) => `${categories[i]} ${m.label}`).join(", ")}.`,
+    description: `${counted.axis} per maand: ${months.map((m, i) => `${categories[i]} ${m.label}`).join(", ")}.`,
     orientation: "vertical",
     categories,
     series: ["Maatregelen"],
     data: months.map((m, i) => ({ category: categories[i] ?? m.month, series: "Maatregelen", ...m })),
-    valueTitle: "Aantal maatregelen",
+    valueTitle: counted.axis,
     integerTicks: true,
     categoryLabelAngle: months.length > 6 ? -45 : 0,
     height: 200,
@@ -437,12 +472,13 @@ export function seclusionRoomChart(
 export function startHourChart(
   id: string,
   hours: readonly ({ hour: number } & LabelledValue)[],
+  counted: Counted = MEASURES,
 ): Promise<ChartSvg> {
   const categories = hours.map((h) => String(h.hour));
   const long = hours.some((h) => h.label.length > 2);
   return barChart({
     id,
-    description: "Aantal maatregelen per uur van de starttijd, van 0 tot 23 uur.",
+    description: `${counted.axis} per uur van de starttijd, van 0 tot 23 uur.`,
     orientation: "vertical",
     categories,
     series: ["Maatregelen"],
@@ -452,8 +488,8 @@ export function startHourChart(
       value: h.value,
       label: h.label,
     })),
-    valueTitle: "Aantal maatregelen",
-    categoryTitle: "Uur van de dag waarop de maatregel begon",
+    valueTitle: counted.axis,
+    categoryTitle: counted.startHour,
     integerTicks: true,
     verticalLabels: long,
     height: 200,
@@ -464,16 +500,17 @@ export function startHourChart(
 export function youthFrequencyChart(
   id: string,
   groups: readonly ({ group: string } & LabelledValue)[],
+  counted: Counted = MEASURES,
 ): Promise<ChartSvg> {
   return barChart({
     id,
-    description: `Aantal jongeren naar aantal maatregelen: ${groups.map((g) => `${g.group}: ${g.label}`).join(", ")}.`,
+    description: `Aantal jongeren naar ${counted.perYouth.toLowerCase()}: ${groups.map((g) => `${g.group}: ${g.label}`).join(", ")}.`,
     orientation: "vertical",
     categories: groups.map((g) => g.group),
     series: ["Jongeren"],
     data: groups.map((g) => ({ category: g.group, series: "Jongeren", value: g.value, label: g.label })),
     valueTitle: "Aantal jongeren",
-    categoryTitle: "Aantal maatregelen per jongere",
+    categoryTitle: counted.perYouth,
     integerTicks: true,
     height: 180,
   });
@@ -483,6 +520,7 @@ export function youthFrequencyChart(
 export function carePlanChart(
   id: string,
   parts: readonly ({ answer: string } & LabelledValue)[],
+  counted: Counted = MEASURES,
 ): Promise<ChartSvg> {
   return barChart({
     id,
@@ -491,7 +529,7 @@ export function carePlanChart(
     categories: parts.map((p) => p.answer),
     series: ["Maatregelen"],
     data: parts.map((p) => ({ category: p.answer, series: "Maatregelen", value: p.value, label: p.label })),
-    valueTitle: "Aantal maatregelen",
+    valueTitle: counted.axis,
     integerTicks: true,
   });
 }
@@ -517,6 +555,27 @@ export function monthlyRateChart(
   });
 }
 
+/**
+ * Seclusions per block of start hours, one line per kind of seclusion (room × locked); a hidden
+ * count is a gap in its line. The numbers are in the table next to the chart.
+ */
+export function seclusionStartChart(
+  id: string,
+  blocks: readonly string[],
+  series: readonly LineSeries[],
+): Promise<ChartSvg> {
+  return lineChart({
+    id,
+    description: `Aantal keer afzonderen naar het uur waarop het begon, in blokken van 3 uur, per soort afzonderen: ${series.map((s) => s.name).join(", ")}.`,
+    categories: blocks,
+    series: series.map((s) => ({ ...s, labels: s.labels.map(() => "") })),
+    valueTitle: "Aantal keer afzonderen",
+    categoryTitle: "Uur van de dag waarop het afzonderen begon (blokken van 3 uur)",
+    integerTicks: true,
+    height: 260,
+  });
+}
+
 /** Trend per quarter of measures per 10 places (e.g. all types and seclusion). */
 export function quarterTrendChart(
   id: string,
@@ -528,6 +587,6 @@ export function quarterTrendChart(
     description: `Maatregelen per 10 plaatsen (gemiddelde bezetting) per kwartaal: ${series.map((s) => s.name).join(" en ")}.`,
     categories: quarters,
     series,
-    valueTitle: "Per 10 plaatsen",
+    valueTitle: "Per 10 plaatsen per kwartaal",
   });
 }

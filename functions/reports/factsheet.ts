@@ -15,7 +15,9 @@ import {
   carePlanChart,
   distributionChart,
   lineChart,
+  MEASURES,
   monthChart,
+  SECLUSIONS,
   seclusionRoomChart,
   startHourChart,
   youthFrequencyChart,
@@ -213,23 +215,33 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
   });
 
   if (!zero && delivery.status !== "missing") {
+    // What the charts count, in the words of the text around them: a location that delivered
+    // seclusion only has only seclusions in its file.
+    const counted = seclusionOnly ? SECLUSIONS : MEASURES;
+    const countedWord = seclusionOnly ? "Keer afzonderen" : "Maatregelen";
     // ---- Per month ----------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Maatregelen per maand" });
+    blocks.push({ kind: "heading", text: `${countedWord} per maand` });
     blocks.push({
       kind: "chart",
       chart: await monthChart(
         "fs-months",
         cur.byMonth.map((m) => ({ month: m.month, value: m.count, label: formatCount(m.count) })),
         monthShort,
+        counted,
       ),
       data: {
-        headers: ["Maand", "Maatregelen"],
+        headers: ["Maand", countedWord],
         rows: cur.byMonth.map((m) => [monthLong(m.month), formatCount(m.count)]),
       },
     });
 
     // ---- Distribution -------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Soorten maatregelen, vergeleken met landelijk" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly
+        ? "Soorten afzonderen, vergeleken met landelijk"
+        : "Soorten maatregelen, vergeleken met landelijk",
+    });
     // Like with like: a share uses a denominator of its numerator's scope. A seclusion-only
     // location compares shares within seclusion (nationally over every location that delivered
     // seclusion); a location with all types compares shares of all measures (nationally over the
@@ -309,7 +321,10 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     });
 
     // ---- Start hour ----------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Hoe laat begonnen de maatregelen?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe laat begon het afzonderen?" : "Hoe laat begonnen de maatregelen?",
+    });
     blocks.push({
       kind: "chart",
       chart: await startHourChart(
@@ -319,16 +334,19 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           value: h.count,
           label: h.count > 0 ? formatCount(h.count) : "",
         })),
+        counted,
       ),
       data: {
-        headers: ["Uur", "Maatregelen"],
+        headers: ["Uur", countedWord],
         rows: cur.byStartHour.map((h) => [`${h.hour}:00–${h.hour}:59`, formatCount(h.count)]),
       },
     });
     blocks.push({
       kind: "paragraph",
       muted: true,
-      text: "Alle typen samen, naar het uur waarop de maatregel begon.",
+      text: seclusionOnly
+        ? "Alle soorten afzonderen samen, naar het uur waarop het afzonderen begon."
+        : "Alle typen samen, naar het uur waarop de maatregel begon.",
     });
 
     // Start time per main group: the (up to) three categories with the most measures here.
@@ -353,6 +371,8 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
             labels: hours.map(() => ""),
           })),
           valueTitle: "Aantal maatregelen",
+          categoryTitle: MEASURES.startHour,
+          integerTicks: true,
           height: 200,
         }),
         data: {
@@ -373,19 +393,23 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
     // ---- Youth frequency -----------------------------------------------------------------
     const bands = youthBands(cur.youthFrequency);
     const most = cur.youthFrequency.at(-1)?.measures ?? 0;
-    blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe vaak werd een jongere afgezonderd?" : "Hoeveel maatregelen per jongere?",
+    });
     blocks.push({
       kind: "paragraph",
-      text: `${plural(cur.uniqueYouth, "jongere kreeg", "jongeren kregen")} dit kwartaal een of meer maatregelen${most > 0 ? `, van 1 tot ${formatCount(most)} per jongere` : ""}.`,
+      text: `${plural(cur.uniqueYouth, "jongere", "jongeren")} ${seclusionOnly ? `${cur.uniqueYouth === 1 ? "werd" : "werden"} dit kwartaal een of meer keren afgezonderd` : `${cur.uniqueYouth === 1 ? "kreeg" : "kregen"} dit kwartaal een of meer maatregelen`}${most > 0 ? `, van 1 tot ${formatCount(most)}${seclusionOnly ? " keer" : ""} per jongere` : ""}.`,
     });
     blocks.push({
       kind: "chart",
       chart: await youthFrequencyChart(
         "fs-youth",
         bands.map((b) => ({ group: b.band, value: b.youth, label: formatCount(b.youth) })),
+        counted,
       ),
       data: {
-        headers: ["Maatregelen per jongere", "Jongeren"],
+        headers: [`${countedWord} per jongere`, "Jongeren"],
         rows: bands.map((b) => [b.band, formatCount(b.youth)]),
       },
     });
@@ -398,7 +422,12 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
       { answer: "Nee", n: cp.no },
       { answer: "Niet ingevuld", n: cp.unknown },
     ];
-    blocks.push({ kind: "heading", text: "Stond de maatregel in het hulpverleningsplan?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly
+        ? "Stond het afzonderen in het hulpverleningsplan?"
+        : "Stond de maatregel in het hulpverleningsplan?",
+    });
     blocks.push({
       kind: "chart",
       chart: await carePlanChart(
@@ -408,15 +437,19 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           value: p.n,
           label: `${formatCount(p.n)} (${formatPercentOf(p.n, cpTotal)})`,
         })),
+        counted,
       ),
       data: {
-        headers: ["Antwoord", "Maatregelen", "Aandeel"],
+        headers: ["Antwoord", countedWord, "Aandeel"],
         rows: parts.map((p) => [p.answer, formatCount(p.n), formatPercentOf(p.n, cpTotal)]),
       },
     });
 
     // ---- Duration ------------------------------------------------------------------------
-    blocks.push({ kind: "heading", text: "Hoe lang duurden de maatregelen?" });
+    blocks.push({
+      kind: "heading",
+      text: seclusionOnly ? "Hoe lang duurde het afzonderen?" : "Hoe lang duurden de maatregelen?",
+    });
     if (cur.duration.length === 0) {
       blocks.push({
         kind: "paragraph",
@@ -434,7 +467,9 @@ export async function buildFactsheet(input: FactsheetInput): Promise<ReportDocum
           hmm(d.mean),
           hmm(d.median),
         ]),
-        note: "Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Controles (onderzoek aan lichaam, kleding, kamer, post en urine) hebben geen duur.",
+        note: seclusionOnly
+          ? "Duur in uren:minuten (u:mm), alleen afzonderingen met een eindtijd."
+          : "Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Controles (onderzoek aan lichaam, kleding, kamer, post en urine) hebben geen duur.",
       });
     }
   }

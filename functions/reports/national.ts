@@ -9,9 +9,8 @@
  * No count of measures per location appears anywhere in this report.
  */
 
-import { codebookFor } from "../../schemas/codebook.ts";
 import type { Cell, NationalReportInput, ProtectedFigures } from "../../schemas/documents.ts";
-import { quarterBounds, quarterRange } from "../../schemas/quarter.ts";
+import { quarterRange } from "../../schemas/quarter.ts";
 import type { ReportTrend } from "../core/trend-report.ts";
 import { formatP, formatRatio, periodText, termSentence } from "../core/trend-text.ts";
 import { type Block, type ReportDocument, toText } from "./blocks.ts";
@@ -23,6 +22,7 @@ import {
   monthlyRateChart,
   quarterTrendChart,
   seclusionRoomChart,
+  seclusionStartChart,
   startHourChart,
   youthFrequencyChart,
 } from "./charts.ts";
@@ -95,6 +95,10 @@ function shareOfCells(part: Cell, all: readonly Cell[]): string {
   const sum = values.reduce<number>((a, v) => a + (v ?? 0), 0);
   return sum > 0 ? formatShare(p / sum) : DASH;
 }
+
+/** The caveat that every figure here is only as complete as the registration behind it. */
+export const UNDER_REGISTRATION =
+  "Let op: de cijfers zijn zo volledig als de registratie. Niet elke maatregel wordt altijd geregistreerd (onderregistratie), vooral lichtere maatregelen zoals het beperken van activiteiten of bezoek. Het werkelijke aantal kan dus hoger liggen, en een daling kan ook betekenen dat er minder is geregistreerd. Hoe volledig de bestanden waren, staat bij Datakwaliteit.";
 
 /** Months per block of the monthly-rate table (keeps the table within the page width). */
 const RATE_MONTHS = 6;
@@ -247,6 +251,7 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
     kind: "paragraph",
     text: `Deze rapportage beschrijft de vrijheidsbeperkende maatregelen in de JeugdzorgPlus over het ${period}, voor alle locaties samen. Cijfers van één locatie staan er niet in. Kleine aantallen tonen we als <${threshold}, zodat geen jongere herkenbaar is. Een x is een aantal dat we verbergen om zo’n klein aantal te beschermen; een – is een aandeel of duur die we niet tonen.`,
   });
+  blocks.push({ kind: "paragraph", text: UNDER_REGISTRATION });
 
   // ---- Deliveries per quarter ------------------------------------------------------------
   blocks.push({ kind: "heading", text: "Wie leverde wat?" });
@@ -399,21 +404,42 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
       rows: total.seclusionByRoom.map((r) => [r.label, r.locked ? "ja" : "nee", cell(r.count)]),
     },
   });
-  const seclusionCodes = new Set(
-    codebookFor(quarterBounds(range.from).first)
-      .types.filter((t) => t.seclusion)
-      .map((t) => t.code),
-  );
-  const seclusionTypeRows = total.byType.filter((t) => seclusionCodes.has(t.type));
+  // Room × locked with both margins, as counts and as shares of all seclusion (every delivery
+  // that holds seclusion, also seclusion only): a share of a hidden count, or of a hidden
+  // total, is "–".
+  const rm = total.seclusionRoomMargins;
+  const roomsTotal = known(rm.total);
+  const ofSeclusion = (c: Cell) => {
+    const v = known(c);
+    return v === null || roomsTotal === null || roomsTotal === 0 ? DASH : formatShare(v / roomsTotal);
+  };
+  const roomCell = (room: string, locked: boolean) =>
+    total.seclusionByRoom.find((r) => r.room === room && r.locked === locked)?.count ?? {
+      value: 0,
+      suppressed: false,
+    };
+  const lockedMargin = (locked: boolean) =>
+    rm.byLocked.find((l) => l.locked === locked)?.count ?? { value: 0, suppressed: false };
+  const withShare = (c: Cell) => [cell(c), ofSeclusion(c)];
+  const lockedShare = ofSeclusion(lockedMargin(true));
+  if (roomsTotal !== null && roomsTotal > 0 && lockedShare !== DASH)
+    blocks.push({
+      kind: "paragraph",
+      text: `Van al het gedwongen afzonderen (${formatCount(roomsTotal)} keer) was ${lockedShare} in een ruimte op slot en ${ofSeclusion(lockedMargin(false))} in een ruimte die niet op slot was.`,
+    });
   blocks.push({
     kind: "table",
-    headers: ["Type", "Keer afzonderen", "Aandeel binnen afzonderen"],
-    rows: seclusionTypeRows.map((t) => [
-      `${t.type}. ${t.label}`,
-      cell(t.count),
-      t.count.suppressed ? DASH : orDash(t.seclusionShare, (s) => formatShare(s)),
-    ]),
-    note: `Aandeel binnen gedwongen afzonderen, bij alle locaties die afzonderen leverden${seclusionOnly ? " (ook de locaties die alleen afzonderen leverden)" : ""}.`,
+    headers: ["Ruimte", "Op slot", "%", "Niet op slot", "%", "Totaal", "%"],
+    rows: [
+      ...rm.byRoom.map((r) => [
+        r.label,
+        ...withShare(roomCell(r.room, true)),
+        ...withShare(roomCell(r.room, false)),
+        ...withShare(r.count),
+      ]),
+      ["Totaal", ...withShare(lockedMargin(true)), ...withShare(lockedMargin(false)), ...withShare(rm.total)],
+    ],
+    note: `Keer gedwongen afzonderen per soort ruimte, op slot en niet op slot, en het aandeel (%) van al het afzonderen${roomsTotal === null ? "" : ` (${formatCount(roomsTotal)} keer)`}. Bij alle locaties die afzonderen leverden${seclusionOnly ? ", ook de locaties die alleen afzonderen leverden" : ""}. Isoleer-/separeerruimte: type 6 en 7; overige ruimte: type 8 en 9; eigen kamer: type 10 en 11.`,
   });
 
   // ---- Start hour ------------------------------------------------------------------------
@@ -436,8 +462,64 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
   blocks.push({
     kind: "paragraph",
     muted: true,
-    text: "Alle typen samen, naar het uur waarop de maatregel begon.",
+    text: `Alle typen samen, naar het uur waarop de maatregel begon${seclusionOnly ? " (van locaties die alleen afzonderen leverden: alleen het afzonderen)" : ""}.`,
   });
+
+  // ---- Start hour per kind of seclusion ---------------------------------------------------
+  const sb = total.seclusionByStartBlock;
+  if (sb) {
+    const kinds = total.seclusionByRoom.map((r) => ({
+      room: r.room,
+      locked: r.locked,
+      name: `${r.label} ${r.locked ? "op slot" : "niet op slot"}`,
+      count: r.count,
+    }));
+    const at = (block: string, room: string, locked: boolean): Cell =>
+      sb.cells.find((c) => c.block === block && c.room === room && c.locked === locked)?.count ?? {
+        value: 0,
+        suppressed: false,
+      };
+    const short = (b: { from: number; to: number }) => `${b.from}–${b.to + 1}`;
+    blocks.push({ kind: "heading", text: "Hoe laat begon het afzonderen, per soort ruimte?" });
+    blocks.push({
+      kind: "paragraph",
+      text: "Het aantal keer afzonderen naar het uur waarop het begon, in blokken van drie uur, apart voor elke soort ruimte, op slot en niet op slot.",
+    });
+    // Kinds without any seclusion get no line: never an empty series in the legend.
+    const drawn = kinds
+      .filter((k) => k.count.suppressed || (k.count.value ?? 0) > 0)
+      .slice(0, MAX_LINE_SERIES);
+    if (drawn.length > 0)
+      blocks.push({
+        kind: "chart",
+        chart: await seclusionStartChart(
+          "nl-seclusion-start",
+          sb.blocks.map(short),
+          drawn.map((k) => ({
+            name: k.name,
+            values: sb.blocks.map((b) => known(at(b.block, k.room, k.locked))),
+            labels: sb.blocks.map((b) => cell(at(b.block, k.room, k.locked))),
+          })),
+        ),
+        data: {
+          headers: ["Uur", ...drawn.map((k) => k.name)],
+          rows: sb.blocks.map((b) => [b.label, ...drawn.map((k) => cell(at(b.block, k.room, k.locked)))]),
+        },
+      });
+    blocks.push({
+      kind: "table",
+      headers: ["Soort afzonderen", ...sb.blocks.map(short), "Totaal"],
+      rows: [
+        ...kinds.map((k) => [
+          k.name,
+          ...sb.blocks.map((b) => cell(at(b.block, k.room, k.locked))),
+          cell(k.count),
+        ]),
+        ["Totaal", ...sb.blocks.map((b) => cell(b.total)), cell(rm.total)],
+      ],
+      note: `Keer afzonderen per blok van drie uur waarin het begon (0–3 is 0:00 tot en met 2:59). In de grafiek is een verborgen aantal (<${threshold} of x) een onderbreking van de lijn. Bij alle locaties die afzonderen leverden.`,
+    });
+  }
 
   // ---- Youth frequency -------------------------------------------------------------------
   blocks.push({ kind: "heading", text: "Hoeveel maatregelen per jongere?" });
@@ -511,6 +593,30 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
     note: `Duur in uren:minuten (u:mm), alleen maatregelen met een eindtijd. Bij minder dan ${threshold} maatregelen tonen we geen duur (–).`,
   });
 
+  // ---- Over 12 hours -----------------------------------------------------------------------
+  const lm = total.longMeasures;
+  blocks.push({ kind: "subheading", text: "Langer dan 12 uur" });
+  blocks.push({
+    kind: "paragraph",
+    text:
+      lm.over12h.value === 0 && !lm.over12h.suppressed
+        ? "Geen enkele maatregel duurde langer dan 12 uur."
+        : `${cell(lm.over12h)} ${lm.over12h.value === 1 ? "maatregel duurde" : "maatregelen duurden"} langer dan 12 uur; daarvan ${lm.over3days.value === 0 && !lm.over3days.suppressed ? "geen enkele" : cell(lm.over3days)} langer dan 3 dagen. Een noodmaatregel die langer dan 12 uur duurt, vraagt instemming van een gedragswetenschapper; langer dan 3 dagen aaneengesloten mag een noodmaatregel niet duren. Het zijn geen fouten: ze zijn gebeurd en horen geregistreerd te worden. Ze zijn wel de moeite waard om te bespreken.`,
+  });
+  const longRows = lm.byType.filter((t) => t.over12h.suppressed || (t.over12h.value ?? 0) > 0);
+  if (longRows.length > 0)
+    blocks.push({
+      kind: "table",
+      headers: ["Type", "Met eindtijd", "Langer dan 12 uur", "Aandeel"],
+      rows: longRows.map((t) => [
+        `${t.type}. ${t.label}`,
+        cell(t.withEnd),
+        cell(t.over12h),
+        orDash(t.share, (v) => formatShare(v)),
+      ]),
+      note: "Per type: de maatregelen met een eindtijd, hoeveel daarvan langer dan 12 uur duurden en welk aandeel dat is. Typen zonder maatregelen langer dan 12 uur staan er niet in.",
+    });
+
   // ---- Data quality ----------------------------------------------------------------------
   const dq = total.dataQuality;
   const ofTotal = (c: Cell) => {
@@ -540,6 +646,8 @@ export async function buildNationalReport(args: NationalReportArgs): Promise<Rep
       `Bescherming van jongeren: aantallen van 1 tot en met ${threshold - 1} tonen we als <${threshold}. Soms verbergen we ook een groter aantal, zodat een klein aantal niet uit een totaal terug te rekenen is; dat staat er als x (verborgen, niet kleiner dan ${threshold}). Een duur, aandeel of aantal per 10 plaatsen dat op zo’n verborgen aantal of op minder dan ${threshold} maatregelen berust, staat er als –.`,
       "Bezetting: per locatie en maand het gemiddelde aantal aanwezige jongeren. ‘Per 10 plaatsen per kwartaal’ is het aantal maatregelen in de maanden waarvan de bezetting bekend is, gedeeld door de gemiddelde bezetting in die maanden, maal 10 (omgerekend naar drie maanden). Een maand zonder bezetting telt niet mee.",
       "Duur: van start tot eind in hele minuten, alleen voor maatregelen met een eindtijd. De mediaan is de middelste waarde; het gemiddelde wordt door enkele lange maatregelen sterk verhoogd.",
+      "Registratie: de cijfers tellen wat de locaties registreerden. Onderregistratie komt voor, dus het werkelijke aantal kan hoger liggen; lees een daling daarom ook als een vraag aan de registratie.",
+      "Het hoogste aantal maatregelen bij één jongere noemen we niet: dat getal gaat over één jongere. De groep ‘meer dan 20’ laat zien hoeveel jongeren veel maatregelen kregen.",
       "Deze rapportage vergelijkt geen locaties met elkaar en noemt geen aantallen per locatie. Alleen in de bijlage staat per locatie of er geleverd is.",
     ],
   });

@@ -1,8 +1,10 @@
 /**
  * PDF output of the reports with pdfkit: A4, DejaVu Sans embedded (regular + bold), headings,
  * paragraphs, key figures, simple tables that continue on the next page with their header,
- * charts embedded as vectors (svg-to-pdfkit) and a footer with page numbers. Deterministic:
- * the same document (including its creation date) gives the same bytes.
+ * charts embedded as vectors (svg-to-pdfkit) and a footer with page numbers. Page breaks follow
+ * keep-together rules computed from the blocks' measured heights (`layoutPlan`), so no page
+ * starts with only a line or two. Deterministic: the same document (including its creation
+ * date) gives the same bytes.
  */
 
 import PDFDocument from "pdfkit";
@@ -68,6 +70,11 @@ export function finishPdf(doc: Doc): Promise<Uint8Array> {
 }
 
 const bottomLimit = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
+
+/** Height of the text area of a page. */
+export const CONTENT_HEIGHT = A4.height - MARGIN.top - MARGIN.bottom;
+/** A height to keep together, never more than a page can hold (so asking for it cannot loop). */
+const fits = (height: number) => Math.min(height, CONTENT_HEIGHT);
 
 /** Starts a new page when less than `height` points are left on this one. */
 export function ensureSpace(doc: Doc, height: number): void {
@@ -145,13 +152,18 @@ export function paragraph(
   doc.fillColor(INK);
 }
 
-export function bullets(doc: Doc, items: readonly string[], opts: { x?: number; width?: number } = {}): void {
+/** A list; `keepAfter` points of what follows stay on the page of the last item. */
+export function bullets(
+  doc: Doc,
+  items: readonly string[],
+  opts: { x?: number; width?: number; keepAfter?: number } = {},
+): void {
   const x = opts.x ?? MARGIN.left;
   const width = opts.width ?? CONTENT_WIDTH;
   doc.font(FONT_REGULAR).fontSize(SIZE.body).fillColor(INK);
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const h = doc.heightOfString(item, { width: width - 12, lineGap: 1.5 });
-    ensureSpace(doc, h);
+    ensureSpace(doc, fits(h + (i === items.length - 1 ? (opts.keepAfter ?? 0) + 5 : 0)));
     const y = doc.y;
     doc.text("•", x + 2, y, { width: 10, lineBreak: false });
     doc.text(item, x + 12, y, { width: width - 12, lineGap: 1.5 });
@@ -160,20 +172,32 @@ export function bullets(doc: Doc, items: readonly string[], opts: { x?: number; 
   doc.y += 3;
 }
 
-/** Key figures as tiles in one row: the value big and bold, the label and a note below. */
-export function keyFigures(doc: Doc, items: readonly KeyFigure[]): void {
-  const gap = 8;
+const FIGURE_GAP = 8;
+const FIGURE_PAD = 7;
+const figureWidth = (items: readonly KeyFigure[]) => {
   const n = Math.max(1, items.length);
-  const w = (CONTENT_WIDTH - gap * (n - 1)) / n;
-  const pad = 7;
-  const inner = w - 2 * pad;
+  return (CONTENT_WIDTH - FIGURE_GAP * (n - 1)) / n;
+};
+
+/** Height of the row of key-figure tiles (without the space around it). */
+function keyFiguresHeight(doc: Doc, items: readonly KeyFigure[]): number {
+  const inner = figureWidth(items) - 2 * FIGURE_PAD;
   const heights = items.map((f) => {
     let h = doc.font(FONT_BOLD).fontSize(16).heightOfString(f.value, { width: inner });
     h += doc.font(FONT_REGULAR).fontSize(SIZE.body).heightOfString(f.label, { width: inner });
     if (f.note) h += 2 + doc.font(FONT_REGULAR).fontSize(SIZE.small).heightOfString(f.note, { width: inner });
     return h;
   });
-  const height = Math.max(...heights) + 2 * pad;
+  return Math.max(0, ...heights) + 2 * FIGURE_PAD;
+}
+
+/** Key figures as tiles in one row: the value big and bold, the label and a note below. */
+export function keyFigures(doc: Doc, items: readonly KeyFigure[]): void {
+  const gap = FIGURE_GAP;
+  const w = figureWidth(items);
+  const pad = FIGURE_PAD;
+  const inner = w - 2 * pad;
+  const height = keyFiguresHeight(doc, items);
   ensureSpace(doc, height + 8);
   const top = doc.y + 2;
   items.forEach((f, i) => {
@@ -232,21 +256,60 @@ function columnWidths(doc: Doc, t: Pick<TableBlock, "headers" | "rows" | "align"
   );
 }
 
-/** A simple table: bold header with a rule, light zebra rows; continues on the next page with its header. */
-export function table(doc: Doc, t: Pick<TableBlock, "headers" | "rows" | "align" | "note">): void {
-  const widths = columnWidths(doc, t);
-  const padX = 4;
-  const padY = 3;
-  const rowHeight = (cells: readonly string[], bold: boolean) =>
+const TABLE_PAD_X = 4;
+const TABLE_PAD_Y = 3;
+
+/** Height of one table row (the tallest cell, wrapped in its column). */
+function tableRowHeight(
+  doc: Doc,
+  widths: readonly number[],
+  cells: readonly string[],
+  bold: boolean,
+): number {
+  return (
     Math.max(
       ...cells.map((c, i) =>
         doc
           .font(bold ? FONT_BOLD : FONT_REGULAR)
           .fontSize(SIZE.table)
-          .heightOfString(c || " ", { width: (widths[i] ?? 20) - 2 * padX }),
+          .heightOfString(c || " ", { width: (widths[i] ?? 20) - 2 * TABLE_PAD_X }),
       ),
     ) +
-    2 * padY;
+    2 * TABLE_PAD_Y
+  );
+}
+
+const tableNoteHeight = (doc: Doc, note: string | undefined) =>
+  note ? doc.font(FONT_REGULAR).fontSize(SIZE.small).heightOfString(note, { width: CONTENT_WIDTH }) + 10 : 0;
+
+/** The heights a table takes: all of it, and the least that must start on a page (header and three rows). */
+function tableHeights(
+  doc: Doc,
+  t: Pick<TableBlock, "headers" | "rows" | "align" | "note">,
+): { full: number; start: number } {
+  const widths = columnWidths(doc, t);
+  const headerH = tableRowHeight(doc, widths, t.headers, true) + 2;
+  const rows = t.rows.map((r) => tableRowHeight(doc, widths, r, false));
+  const full = headerH + rows.reduce((a, h) => a + h, 0) + tableNoteHeight(doc, t.note) + 8;
+  const start = headerH + (rows[0] ?? rowFallback(doc, widths)) * Math.min(3, t.rows.length || 1);
+  return { full, start: Math.min(full, start) };
+}
+const rowFallback = (doc: Doc, widths: readonly number[]) => tableRowHeight(doc, widths, [""], false);
+
+/** Tables up to this height are never split over two pages. */
+const UNSPLIT_TABLE = 300;
+
+/**
+ * A simple table: bold header with a rule, light zebra rows; continues on the next page with its
+ * header. `keepAfter` points of what follows stay on the page of the last row (with the note).
+ */
+export function table(
+  doc: Doc,
+  t: Pick<TableBlock, "headers" | "rows" | "align" | "note">,
+  keepAfter = 0,
+): void {
+  const widths = columnWidths(doc, t);
+  const rowHeight = (cells: readonly string[], bold: boolean) => tableRowHeight(doc, widths, cells, bold);
   const drawRow = (cells: readonly string[], bold: boolean, shade: boolean) => {
     const h = rowHeight(cells, bold);
     const y = doc.y;
@@ -258,7 +321,7 @@ export function table(doc: Doc, t: Pick<TableBlock, "headers" | "rows" | "align"
         .font(bold ? FONT_BOLD : FONT_REGULAR)
         .fontSize(SIZE.table)
         .fillColor(INK)
-        .text(c, x + padX, y + padY, { width: w - 2 * padX, align: alignOf(t, i) });
+        .text(c, x + TABLE_PAD_X, y + TABLE_PAD_Y, { width: w - 2 * TABLE_PAD_X, align: alignOf(t, i) });
       x += w;
     });
     doc.y = y + h;
@@ -269,23 +332,17 @@ export function table(doc: Doc, t: Pick<TableBlock, "headers" | "rows" | "align"
     rule(doc, 0.8);
     doc.y += 1;
   };
-  const headerH = rowHeight(t.headers, true) + 2;
-  const noteHeight = t.note
-    ? doc.font(FONT_REGULAR).fontSize(SIZE.small).heightOfString(t.note, { width: CONTENT_WIDTH }) + 10
-    : 0;
-  const fullHeight = headerH + t.rows.reduce((a, r) => a + rowHeight(r, false), 0) + noteHeight + 8;
-  // A short table is never split; a long one starts with at least its header and three rows.
-  ensureSpace(
-    doc,
-    fullHeight <= 300
-      ? fullHeight
-      : headerH + rowHeight(t.rows[0] ?? [""], false) * Math.min(3, t.rows.length || 1),
-  );
+  const noteHeight = tableNoteHeight(doc, t.note);
+  const { full, start } = tableHeights(doc, t);
+  // A short table is never split (nor separated from what must stay with it); a long one
+  // starts with at least its header and three rows.
+  ensureSpace(doc, full <= UNSPLIT_TABLE ? fits(full + keepAfter) : start);
   drawHeader();
   t.rows.forEach((r, ri) => {
-    // The last row stays on the page of the note under the table.
-    const h = rowHeight(r, false) + (ri === t.rows.length - 1 ? noteHeight : 0);
-    if (doc.y + h > bottomLimit(doc)) {
+    // The last row stays on the page of the note under the table (and of what is kept with it).
+    const last = ri === t.rows.length - 1;
+    const h = rowHeight(r, false) + (last ? noteHeight + keepAfter : 0);
+    if (doc.y + (last ? fits(h) : h) > bottomLimit(doc)) {
       doc.addPage();
       drawHeader();
     }
@@ -371,39 +428,124 @@ export function box(doc: Doc, b: Extract<Block, { kind: "box" }>): void {
   doc.y = bottom + 12;
 }
 
-/** Rough height of a block, to keep a heading together with what follows it. */
-function blockHeight(doc: Doc, b: Block | undefined): number {
-  if (!b) return 0;
-  switch (b.kind) {
-    case "chart":
-      return chartHeight(b.chart) + 8;
-    case "table":
-      return 60;
-    case "paragraph":
-      return Math.min(
-        80,
-        doc.font(FONT_REGULAR).fontSize(SIZE.body).heightOfString(b.text, { width: CONTENT_WIDTH }),
-      );
-    case "figures":
-      return 70;
-    default:
-      return 40;
-  }
+/** Height of a paragraph as `paragraph` writes it. */
+function paragraphHeight(doc: Doc, text: string, muted: boolean, width = CONTENT_WIDTH): number {
+  return (
+    doc
+      .font(FONT_REGULAR)
+      .fontSize(muted ? SIZE.small : SIZE.body)
+      .heightOfString(text, { width, lineGap: 1.5 }) + 4
+  );
+}
+
+function bulletsHeight(doc: Doc, items: readonly string[], width = CONTENT_WIDTH): number {
+  doc.font(FONT_REGULAR).fontSize(SIZE.body);
+  return items.reduce((a, i) => a + doc.heightOfString(i, { width: width - 12, lineGap: 1.5 }) + 2, 0) + 3;
 }
 
 /**
- * How much of what follows a heading must stay on its page: the introductory paragraphs and
- * subheadings up to and including the first chart, table, list or figures.
+ * Height of a block as it is written (what `min` asks: the least that must start on a page,
+ * for a table that may be split).
  */
-function keepWith(doc: Doc, blocks: readonly Block[], from: number): number {
-  let h = 0;
-  for (let j = from; j < blocks.length; j++) {
-    const b = blocks[j];
-    if (!b || b.kind === "heading") break;
-    h += blockHeight(doc, b);
-    if (b.kind !== "paragraph" && b.kind !== "subheading") break;
+function measure(doc: Doc, b: Block, part: "all" | "start" = "all"): number {
+  switch (b.kind) {
+    case "heading":
+      return headingHeight(doc, b.text);
+    case "subheading":
+      return (
+        doc.font(FONT_BOLD).fontSize(SIZE.subheading).heightOfString(b.text, { width: CONTENT_WIDTH }) + 9
+      );
+    case "paragraph":
+      return paragraphHeight(doc, b.text, b.muted ?? false);
+    case "bullets": {
+      const full = bulletsHeight(doc, b.items);
+      return part === "start" && full > UNSPLIT_TABLE ? bulletsHeight(doc, b.items.slice(0, 2)) : full;
+    }
+    case "figures":
+      return keyFiguresHeight(doc, b.items) + 12;
+    case "table": {
+      const h = tableHeights(doc, b);
+      return part === "start" && h.full > UNSPLIT_TABLE ? h.start : h.full;
+    }
+    case "chart":
+      return chartHeight(b.chart) + 8;
+    case "box": {
+      const inner = CONTENT_WIDTH - 20;
+      const titleH =
+        doc.font(FONT_BOLD).fontSize(SIZE.subheading).heightOfString(b.title, { width: inner }) + 4;
+      return titleH + boxContentHeight(doc, b.blocks, inner) + 20 + 16;
+    }
   }
-  return Math.min(h, 520);
+}
+
+/** Sections (a heading and what follows up to the next heading) up to this height stay on one page. */
+const SHORT_SECTION = 200;
+/** What is left of a section after a block, up to this height, stays on the page of that block. */
+const SHORT_TAIL = 60;
+
+/**
+ * The page layout of a document as keep-together rules, computed from the blocks' real heights:
+ * - a heading stays with its whole section when the section is short, else with the
+ *   introduction (paragraphs, subheadings) and the first chart, table, list or figures;
+ * - a muted paragraph right after a chart or table is its caption and stays with it;
+ * - a short rest of a section (a closing line, a small list) stays with the block before it,
+ *   so no page starts with only a line or two;
+ * - a subheading stays with what follows it, like a heading.
+ * `keep[i]` is how much must fit on the page where block `i` starts (never more than a page).
+ */
+function layoutPlan(doc: Doc, blocks: readonly Block[]): { keep: number[]; keepAfter: number[] } {
+  const n = blocks.length;
+  const height = blocks.map((b) => measure(doc, b));
+  const start = blocks.map((b) => measure(doc, b, "start"));
+  const sectionEnd: number[] = new Array(n).fill(n);
+  for (let i = n - 1, end = n; i >= 0; i--) {
+    sectionEnd[i] = end;
+    if (blocks[i]?.kind === "heading") end = i;
+  }
+  const sum = (from: number, to: number) => height.slice(from, to).reduce((a, h) => a + h, 0);
+  const isCaption = (i: number) => {
+    const b = blocks[i];
+    const before = blocks[i - 1];
+    return (
+      b?.kind === "paragraph" && b.muted === true && (before?.kind === "chart" || before?.kind === "table")
+    );
+  };
+  // What must stay after block i on its page: its caption, and a short rest of the section.
+  const keepAfter = blocks.map((b, i) => {
+    if (b.kind === "heading" || b.kind === "subheading") return 0;
+    let j = i + 1;
+    let after = 0;
+    if (isCaption(j)) {
+      after += height[j] ?? 0;
+      j++;
+    }
+    const rest = sum(j, sectionEnd[i] ?? n);
+    if (j < (sectionEnd[i] ?? n) && rest <= SHORT_TAIL) after += rest;
+    return after;
+  });
+  // A long table or list may run over pages: it carries what is kept after it to its last row
+  // or item itself; what must start on a page is its beginning.
+  const split = (i: number) => (start[i] ?? 0) < (height[i] ?? 0);
+  const keep = blocks.map((b, i) => {
+    if (b.kind !== "heading" && b.kind !== "subheading")
+      return fits(split(i) ? (start[i] ?? 0) : (height[i] ?? 0) + (keepAfter[i] ?? 0));
+    const end = b.kind === "heading" ? (sectionEnd[i] ?? n) : n;
+    if (b.kind === "heading" && sum(i, end) <= SHORT_SECTION) return fits(sum(i, end));
+    // The heading, its introduction and the first substantial block (with what stays with it).
+    let h = height[i] ?? 0;
+    for (let j = i + 1; j < end; j++) {
+      const next = blocks[j];
+      if (!next || next.kind === "heading") break;
+      if (next.kind === "paragraph" || next.kind === "subheading") {
+        h += height[j] ?? 0;
+        continue;
+      }
+      h += split(j) ? (start[j] ?? 0) : (height[j] ?? 0) + (keepAfter[j] ?? 0);
+      break;
+    }
+    return fits(h);
+  });
+  return { keep, keepAfter };
 }
 
 /** `text`, shortened with an ellipsis until it fits `width` in the current font. */
@@ -449,26 +591,28 @@ export async function renderPdf(report: ReportDocument): Promise<Uint8Array> {
     ...(report.keywords ? { keywords: report.keywords } : {}),
   });
   title(doc, report.title, report.subtitle);
+  const { keep, keepAfter } = layoutPlan(doc, report.blocks);
   report.blocks.forEach((b, i) => {
+    ensureSpace(doc, keep[i] ?? 0);
+    const after = keepAfter[i] ?? 0;
     switch (b.kind) {
       case "heading":
-        heading(doc, b.text, keepWith(doc, report.blocks, i + 1));
+        heading(doc, b.text, 0);
         break;
       case "subheading":
-        subheading(doc, b.text, keepWith(doc, report.blocks, i + 1));
+        subheading(doc, b.text, 0);
         break;
       case "paragraph":
-        ensureSpace(doc, 24);
         paragraph(doc, b.text, { muted: b.muted ?? false });
         break;
       case "bullets":
-        bullets(doc, b.items);
+        bullets(doc, b.items, { keepAfter: after });
         break;
       case "figures":
         keyFigures(doc, b.items);
         break;
       case "table":
-        table(doc, b);
+        table(doc, b, after);
         break;
       case "chart":
         chart(doc, b.chart);

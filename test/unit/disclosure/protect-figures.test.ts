@@ -124,6 +124,13 @@ function figures(location: string | null, from: string, to: string, measures: re
     longMeasures: {
       over12h: count((m) => m.minutes !== null && m.minutes > 12 * 60),
       over3days: count((m) => m.minutes !== null && m.minutes > 3 * 24 * 60),
+      byType: codebook.types
+        .filter((t) => all.some((m) => m.type === t.code && m.minutes !== null))
+        .map((t) => ({
+          type: t.code,
+          over12h: count((m) => m.type === t.code && m.minutes !== null && m.minutes > 12 * 60),
+          over3days: count((m) => m.type === t.code && m.minutes !== null && m.minutes > 3 * 24 * 60),
+        })),
     },
     dataQuality: {
       missingEnd: count((m) => m.minutes === null && !m.t.pointInTime),
@@ -446,6 +453,47 @@ describe("protectFigures: shares of all measures leave out seclusion-only delive
     expect(cat("gedwongen_afzonderen")?.share).toBeCloseTo(30 / 60, 12);
     expect(cat("beperken_bewegingsvrijheid")?.share).toBeCloseTo(20 / 60, 12);
     expect(typeCell(p, 6).seclusionShare).toBeCloseTo(17 / 42, 12);
+  });
+});
+
+describe("protectFigures: measures over 12 hours", () => {
+  const holding = (n: number, minutes: number) => many(n, { month: jan, type: 3, minutes });
+  const holdingRow = (p: ProtectedFigures) => p.longMeasures.byType.find((t) => t.type === 3);
+
+  it("publishes the count per type and its share of the measures with an end when no part is small", () => {
+    // 12 holds with an end: 6 over 12 hours (900 min), 6 of 30 min → 6 of 12 = 50%.
+    const p = protectFigures(figures(null, Q, Q, [...holding(6, 900), ...holding(6, 30)]));
+    expect(p.longMeasures.over12h).toEqual(published(6));
+    expect(p.longMeasures.over3days).toEqual(published(0));
+    expect(holdingRow(p)).toEqual({
+      type: 3,
+      label: "Vastpakken en/of vasthouden",
+      withEnd: published(12),
+      over12h: published(6),
+      share: 0.5,
+    });
+  });
+
+  it("hides a count over 12 hours whose rest up to 12 hours is small (hidden, not <5), and its share", () => {
+    // 7 holds with an end: 5 over 12 hours and 2 shorter. Publishing 5 next to the 7 would give
+    // the 2 away: the 5 is hidden, and the total over 12 hours (the same 5) with it.
+    const p = protectFigures(figures(null, Q, Q, [...holding(5, 900), ...holding(2, 30)]));
+    expect(holdingRow(p)).toEqual({
+      type: 3,
+      label: "Vastpakken en/of vasthouden",
+      withEnd: published(7),
+      over12h: secondary,
+      share: null,
+    });
+    expect(p.longMeasures.over12h).toEqual(secondary);
+  });
+
+  it("hides the count over 3 days when the rest (12 hours to 3 days) is small", () => {
+    // 8 holds over 12 hours: 6 over 3 days (5000 min), 2 between 12 hours and 3 days.
+    const p = protectFigures(figures(null, Q, Q, [...holding(6, 5000), ...holding(2, 900)]));
+    expect(p.longMeasures.over12h).toEqual(published(8));
+    expect(p.longMeasures.over3days).toEqual(secondary);
+    expect(holdingRow(p)?.over12h).toEqual(published(8));
   });
 });
 

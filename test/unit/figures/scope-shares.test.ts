@@ -163,12 +163,15 @@ describe("national report: scope-aware shares", () => {
     expect(flat(text)).toMatch(/aandeel van alle maatregelen bij locaties die alle typen leverden/i);
   });
 
-  it("shows types as shares of all measures, and seclusion types within seclusion", () => {
+  it("shows types as shares of all measures, and seclusion rooms within seclusion", () => {
     expect(text).toMatch(/6\. Isoleer-\/separeerruimte op slot\s+5\s+8,3%/);
-    expect(text).toMatch(/6\. Isoleer-\/separeerruimte op slot\s+10\s+28,6%/);
-    expect(text).toMatch(/11\. Eigen kamer niet op slot\s+25\s+71,4%/);
+    // Room × locked within all 35 seclusions (also CD's): type 6 = isolation room locked 10,
+    // type 11 = own room not locked 25.
+    expect(text).toMatch(/Isoleer-\/separeerruimte\s+10\s+28,6%\s+0\s+0,0%\s+10\s+28,6%/);
+    expect(text).toMatch(/Eigen kamer\s+0\s+0,0%\s+25\s+71,4%\s+25\s+71,4%/);
+    expect(text).toMatch(/Totaal\s+10\s+28,6%\s+25\s+71,4%\s+35\s+100,0%/);
     expect(flat(text)).toMatch(
-      /aandeel binnen gedwongen afzonderen, bij alle locaties die afzonderen leverden/i,
+      /aandeel \(%\) van al het afzonderen \(35 keer\)\. Bij alle locaties die afzonderen leverden, ook de locaties die alleen afzonderen leverden/i,
     );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   carePlanChart,
   distributionChart,
+  lineChart,
   monthChart,
   quarterTrendChart,
   seclusionRoomChart,
@@ -9,6 +10,7 @@ import {
   youthFrequencyChart,
 } from "../../../functions/reports/charts.ts";
 import { monthShort } from "../../../functions/reports/format.ts";
+import { axisLabels } from "./fixtures.ts";
 
 /** Every colour the SVG paints with: fill/stroke attributes and style declarations. */
 function colours(svg: string): string[] {
@@ -147,5 +149,44 @@ describe("charts (Vega-Lite → SVG, no browser)", () => {
 
   it("rejects an id that cannot be used in an SVG pattern reference", async () => {
     await expect(monthChart("Bad id", [], monthShort)).rejects.toThrow(/slug/);
+  });
+});
+
+describe("count axes", () => {
+  /** The value axis of a count chart: whole numbers, each once, ascending. */
+  const expectWholeTicks = (labels: string[] | undefined) => {
+    expect(labels?.length).toBeGreaterThanOrEqual(2);
+    for (const l of labels ?? []) expect(l).toMatch(/^\d+$/);
+    const values = (labels ?? []).map(Number);
+    expect(new Set(values).size).toBe(values.length);
+  };
+
+  it("have whole-number ticks, never '0 0,5 1' or '0 0 1 1', also with counts of 1 or 2", async () => {
+    for (const max of [1, 2, 3]) {
+      const bars = await youthFrequencyChart("t-small", [
+        { group: "1", value: max, label: String(max) },
+        { group: "2", value: 0, label: "0" },
+      ]);
+      expectWholeTicks(axisLabels(bars.svg)[1]);
+      const lines = await lineChart({
+        id: "t-small-lines",
+        description: "Aantal per uur",
+        categories: ["0", "1", "2"],
+        series: [{ name: "Controles", values: [0, max, 1], labels: ["", "", ""] }],
+        valueTitle: "Aantal maatregelen",
+        integerTicks: true,
+      });
+      expectWholeTicks(axisLabels(lines.svg)[1]);
+    }
+    // Every count is hidden (<5): still 0 and 1, not a fractional or repeated tick.
+    const hidden = await monthChart(
+      "t-hidden",
+      [
+        { month: "2023-01", value: null, label: "<5" },
+        { month: "2023-02", value: 0, label: "0" },
+      ],
+      monthShort,
+    );
+    expectWholeTicks(axisLabels(hidden.svg)[1]);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { formatShare } from "../../../functions/reports/format.ts";
 import { createPdf, finishPdf } from "../../../functions/reports/pdf.ts";
 import {
+  axisTitles,
   factsheetInput,
   hasPdftoppm,
   makeModel,
@@ -197,6 +198,47 @@ describe("factsheet", () => {
     expect(r.text).toMatch(/11\. Eigen kamer niet op slot\s+78,6%/);
   });
 
+  it("names on every axis what the text around the chart counts (seclusion only: keer afzonderen, shares within seclusion)", async () => {
+    const current = makeModel({
+      location: "AB",
+      from: "2023-Q3",
+      types: { 6: [2, 1, 0], 10: [3, 4, 2], 11: [15, 12, 17] },
+      uniqueYouth: 14,
+      youthFrequency: [
+        { measures: 2, youth: 10 },
+        { measures: 9, youth: 4 },
+      ],
+      duration: [],
+      carePlan: { yes: 20, no: 20 },
+      occupancy: [20, 22, 24],
+      scope: "seclusion",
+    });
+    const doc = await buildFactsheet(factsheetInput({ current }));
+    const charts = doc.blocks.flatMap((b) => (b.kind === "chart" ? [b.chart] : []));
+    expect(charts.length).toBeGreaterThanOrEqual(5);
+    const titles = charts.flatMap((c) => axisTitles(c.svg));
+    // The file holds seclusions only: no axis speaks of (all) measures.
+    for (const t of titles) expect(t).not.toMatch(/maatregel/i);
+    expect(titles).toContain("Aandeel binnen gedwongen afzonderen (%)");
+    expect(titles).toContain("Aantal keer afzonderen");
+    expect(titles).toContain("Uur van de dag waarop het afzonderen begon");
+    const text = flat(toText(doc));
+    expect(text).not.toContain("Alle typen samen");
+    expect(text).toContain("Alle soorten afzonderen samen");
+    // The headings above those charts say the same.
+    const headings = doc.blocks.flatMap((b) => (b.kind === "heading" ? [b.text] : []));
+    expect(headings).toContain("Keer afzonderen per maand");
+    expect(headings).toContain("Hoe laat begon het afzonderen?");
+    expect(headings).toContain("Hoe vaak werd een jongere afgezonderd?");
+    expect(headings.filter((h) => /maatregel/i.test(h))).toEqual([]);
+    // A location with all types: shares of all measures, measures per hour, in text and on the axes.
+    const all = await buildFactsheet(factsheetInput());
+    const allTitles = all.blocks.flatMap((b) => (b.kind === "chart" ? axisTitles(b.chart.svg) : []));
+    expect(allTitles).toContain("Aandeel van alle maatregelen (%)");
+    expect(allTitles).toContain("Uur van de dag waarop de maatregel begon");
+    expect(flat(toText(all))).toContain("Aandeel van alle maatregelen, bij u en landelijk.");
+  });
+
   it("handles a zero delivery: no charts, a plain statement", async () => {
     const current = makeModel({
       location: "AB",
@@ -258,6 +300,13 @@ describe("factsheet", () => {
     const text = flat(r.text);
     expect(text).toContain("Per hoofdgroep");
     for (const g of groups) expect(text).toContain(g.label);
+    const doc = await buildFactsheet({ ...base, current: { ...base.current, byStartHourCategory } });
+    const perGroup = doc.blocks.find((b) => b.kind === "chart" && b.chart.id === "fs-hours-groups");
+    if (perGroup?.kind !== "chart") throw new Error("no start-time chart per main group");
+    expect(axisTitles(perGroup.chart.svg)).toEqual([
+      "Uur van de dag waarop de maatregel begon",
+      "Aantal maatregelen",
+    ]);
     const charts = (html: string) => (html.match(/De grafiek staat in de pdf/g) ?? []).length;
     expect(charts(r.html)).toBeGreaterThan(charts((await renderFactsheet(base)).html));
   });

@@ -311,6 +311,20 @@ export function protect(m: FiguresModel, threshold = 5): ProtectedFigures {
       seclusionShare: t.seclusionShare === null ? null : shareOr(t.count, t.seclusionShare),
     })),
     seclusionByRoom: m.seclusionByRoom.map((r) => ({ ...r, count: cell(r.count) })),
+    seclusionRoomMargins: {
+      byRoom: [...new Map(m.seclusionByRoom.map((r) => [r.room, r.label])).entries()].map(
+        ([room, label]) => ({
+          room,
+          label,
+          count: cell(m.seclusionByRoom.filter((r) => r.room === room).reduce((a, r) => a + r.count, 0)),
+        }),
+      ),
+      byLocked: [true, false].map((locked) => ({
+        locked,
+        count: cell(m.seclusionByRoom.filter((r) => r.locked === locked).reduce((a, r) => a + r.count, 0)),
+      })),
+      total: cell(m.seclusionByRoom.reduce((a, r) => a + r.count, 0)),
+    },
     byStartHour: m.byStartHour.map((h) => ({ hour: h.hour, count: cell(h.count) })),
     duration: m.duration.map((d) => {
       const small = d.n < threshold;
@@ -350,6 +364,23 @@ export function protect(m: FiguresModel, threshold = 5): ProtectedFigures {
       zeroDuration: cell(m.dataQuality.zeroDuration),
       carePlanUnknown: cell(m.dataQuality.carePlanUnknown),
       missingReason: cell(m.dataQuality.missingReason),
+    },
+    longMeasures: {
+      over12h: cell(m.longMeasures.over12h),
+      over3days: cell(m.longMeasures.over3days),
+      byType: m.duration.flatMap((d) => {
+        const t = m.longMeasures.byType?.find((x) => x.type === d.type);
+        if (!t) return [];
+        return [
+          {
+            type: d.type,
+            label: d.label,
+            withEnd: cell(d.n),
+            over12h: cell(t.over12h),
+            share: d.n < threshold || (t.over12h > 0 && t.over12h < threshold) ? null : t.over12h / d.n,
+          },
+        ];
+      }),
     },
   };
 }
@@ -447,4 +478,18 @@ export function pngSize(file: string): { width: number; height: number; bytes: n
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The tick labels of every axis of a chart's SVG, one list per axis. */
+export function axisLabels(svg: string): string[][] {
+  return [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>([\s\S]*?)<\/g>/g)].map((g) =>
+    [...(g[1] as string).matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] as string),
+  );
+}
+
+/** The axis titles of a chart's SVG. */
+export function axisTitles(svg: string): string[] {
+  return [...svg.matchAll(/<g class="mark-text role-axis-title"[^>]*>\s*<text\b[^>]*>([^<]*)<\/text>/g)].map(
+    (m) => m[1] as string,
+  );
 }

@@ -8,6 +8,7 @@ import {
   renderNationalReport,
 } from "../../../functions/reports/national.ts";
 import {
+  axisTitles,
   hasPdftoppm,
   nationalInput,
   type PdfRead,
@@ -88,6 +89,14 @@ describe("national report", () => {
     expect(out.text).toMatch(/1e kwartaal 2023\s+1\.172\s+210\s+38,6\s+18,6/);
     expect(all).toContain("K1 2023");
     expect(all).toContain("38,6");
+  });
+
+  it("names the unit of the quarterly rate on the chart's axis as in the text: per 10 places per quarter", async () => {
+    const doc = await buildNationalReport(input);
+    const trend = doc.blocks.find((b) => b.kind === "chart" && b.chart.id === "nl-trend");
+    if (trend?.kind !== "chart") throw new Error("no trend chart");
+    expect(axisTitles(trend.chart.svg)).toContain("Per 10 plaatsen per kwartaal");
+    expect(flat(toText(doc))).toContain("per 10 plaatsen per kwartaal");
   });
 
   it("states the deliveries per quarter and the delivery matrix, without any count per location", () => {

@@ -105,3 +105,94 @@ describe("PDF helpers", () => {
     expect(text.split("\n").every((l) => l.length <= 80)).toBe(true);
   });
 });
+
+describe("PDF layout: no page with only a line or two", () => {
+  // A filler table of `rows` rows pushes what follows down the first page in small steps, so
+  // that for some filler the end of the page falls inside the short section below it.
+  const filler = (rows: number): ReportDocument["blocks"] => [
+    { kind: "heading", text: "Vulling" },
+    {
+      kind: "table",
+      headers: ["Vulregel", "Waarde"],
+      rows: Array.from({ length: rows }, (_, i) => [`vulregel ${i + 1}`, String(i + 1)]),
+    },
+  ];
+  const docWith = (blocks: ReportDocument["blocks"]): ReportDocument => ({
+    title: "Proefdocument",
+    subtitle: "Opmaak",
+    footer: "Voettekst van de proef",
+    creationDate: new Date("2024-02-01T09:30:00Z"),
+    blocks,
+  });
+  const pageOf = (pages: string[], text: string) => pages.findIndex((p) => p.includes(text));
+  /** A page's own text: without the footer line. */
+  const body = (page: string) =>
+    page
+      .replace(/Voettekst van de proef/, "")
+      .replace(/pagina \d+ van \d+/, "")
+      .trim();
+
+  it("keeps a short closing section (heading, table, closing line) together on one page", async () => {
+    for (let rows = 10; rows <= 40; rows += 2) {
+      const read = await readPdf(
+        await renderPdf(
+          docWith([
+            ...filler(rows),
+            { kind: "heading", text: "Datakwaliteit" },
+            {
+              kind: "table",
+              headers: ["Wat ontbrak of viel op", "Aantal"],
+              rows: [
+                ["Hulpverleningsplan niet ingevuld", "57"],
+                ["Eindtijd ontbreekt (geen controle)", "0"],
+                ["Duur 0 minuten (start = eind)", "0"],
+                ["Aanleiding niet ingevuld", "5"],
+              ],
+            },
+            { kind: "paragraph", text: "De controle van uw bestand gaf geen opmerkingen." },
+          ]),
+        ),
+      );
+      const heading = pageOf(read.pages, "Datakwaliteit");
+      expect(pageOf(read.pages, "Aanleiding niet ingevuld"), `filler ${rows}`).toBe(heading);
+      expect(pageOf(read.pages, "gaf geen opmerkingen"), `filler ${rows}`).toBe(heading);
+      for (const page of read.pages) expect(body(page).length, `filler ${rows}`).toBeGreaterThan(60);
+    }
+  });
+
+  it("keeps a chart's caption, and a closing line after a long table, on the page they belong to", async () => {
+    const months = await monthChart(
+      "p-caption",
+      [
+        { month: "2024-01", value: 5, label: "5" },
+        { month: "2024-02", value: 7, label: "7" },
+      ],
+      monthShort,
+    );
+    for (let rows = 10; rows <= 40; rows += 3) {
+      const read = await readPdf(
+        await renderPdf(
+          docWith([
+            ...filler(rows),
+            { kind: "heading", text: "Per maand" },
+            { kind: "paragraph", text: "Het aantal maatregelen per maand." },
+            { kind: "chart", chart: months, data: { headers: [], rows: [] } },
+            { kind: "paragraph", muted: true, text: "Onderschrift bij de grafiek." },
+            { kind: "heading", text: "Een lange tabel" },
+            {
+              kind: "table",
+              headers: ["Rij", "Waarde"],
+              rows: Array.from({ length: 60 + rows }, (_, i) => [`rij ${i + 1}`, String(i)]),
+            },
+            { kind: "paragraph", text: "Slotregel na de lange tabel." },
+          ]),
+        ),
+      );
+      expect(pageOf(read.pages, "Onderschrift bij de grafiek"), `filler ${rows}`).toBe(
+        pageOf(read.pages, "feb 2024"),
+      );
+      expect(pageOf(read.pages, "Slotregel"), `filler ${rows}`).toBe(pageOf(read.pages, `rij ${60 + rows} `));
+      for (const page of read.pages) expect(body(page).length, `filler ${rows}`).toBeGreaterThan(60);
+    }
+  });
+});

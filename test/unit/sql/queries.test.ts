@@ -16,6 +16,7 @@ const expected = [
   "duration",
   "rates",
   "seclusion_by_room",
+  "seclusion_by_start_hour",
   "totals",
   "trend_location_months",
   "trend_measures",
