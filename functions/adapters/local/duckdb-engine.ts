@@ -76,7 +76,14 @@ export async function createDuckDbEngine(opts: {
     for (const o of snapshot.occupancy)
       if (await usable(o.key, { location: "_occupancy", quarter: null }))
         occupancyFiles.push(join(opts.curatedDir, o.key));
-    for (const sql of snapshotTableSql({ measuresFiles, occupancyFiles })) await connection.run(sql);
+    for (const statement of snapshotTableSql({ measuresFiles, occupancyFiles })) {
+      try {
+        await connection.run(statement.sql);
+      } catch (error) {
+        if (statement.orElse === undefined) throw error;
+        await connection.run(statement.orElse);
+      }
+    }
     for (let i = 0; i < snapshot.log.length; i += INSERT_BATCH) {
       const batch = snapshot.log.slice(i, i + INSERT_BATCH);
       const values = batch.flatMap((e) => deliveryLogColumnNames.map((c) => (e[c] ?? null) as SqlValue));
