@@ -110,7 +110,8 @@ export const measuresAllColumns: ColumnSpec = [...measureColumns, ...measurePart
  * `snapshot_occupancy`, and `measures_all` and `occupancy` are views over those: a document run
  * asks hundreds of small queries (13 per figures model), and reading every object again for
  * each of them was most of a factsheet run's time. The data of a monitor is small (thousands of
- * rows per quarter), so holding it in memory for one command is cheap.
+ * rows per quarter), so holding it in memory for one command is cheap. Once the log is in,
+ * `freezeViewSql` does the same for the two views.
  */
 export function snapshotTableSql(opts: {
   measuresFiles: readonly string[];
@@ -139,6 +140,21 @@ export function snapshotTableSql(opts: {
     { sql: "CREATE OR REPLACE VIEW occupancy AS SELECT * FROM snapshot_occupancy" },
   ];
 }
+
+/**
+ * Run after the delivery log is filled, per view: `current_delivery` and `measures` evaluated
+ * once, with their own SQL, into a table the view then reads. A snapshot never changes, so every
+ * query gets the rows the view gave, without ranking the log and joining for each query again.
+ * When the first statement fails (objects that could not be read whole, see `loaded`), the view
+ * stays as it is.
+ */
+export const freezeViewSql: readonly (readonly [string, string])[] = [
+  ["current_delivery", "snapshot_current_delivery"],
+  ["measures", "snapshot_current_measures"],
+].map(([view, table]) => [
+  `CREATE TABLE ${table} AS SELECT * FROM ${view}`,
+  `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table}`,
+]);
 
 /** One statement of `snapshotTableSql`; `orElse` runs instead when `sql` fails. */
 export interface SnapshotStatement {

@@ -30,6 +30,7 @@ import type { QueryEngine, Row, SqlValue } from "../../ports.ts";
 import {
   checkParquetSql,
   deliveryLogColumnNames,
+  freezeViewSql,
   insertLogSql,
   sessionSettings,
   snapshotTableSql,
@@ -88,6 +89,14 @@ export async function createDuckDbEngine(opts: {
       const batch = snapshot.log.slice(i, i + INSERT_BATCH);
       const values = batch.flatMap((e) => deliveryLogColumnNames.map((c) => (e[c] ?? null) as SqlValue));
       await connection.run(insertLogSql(batch.length), values);
+    }
+    for (const [table, view] of freezeViewSql) {
+      try {
+        await connection.run(table);
+      } catch {
+        continue;
+      }
+      await connection.run(view);
     }
   } catch (error) {
     connection?.closeSync();
