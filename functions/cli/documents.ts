@@ -90,6 +90,33 @@ const statusText: Record<FactsheetOutcome["status"], string> = {
   "no-recipients": "geen e-mailadres bekend in de lijst van locaties: niets verstuurd",
 };
 
+/** A duration in seconds, Dutch: `12,3 s`. */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1).replace(".", ",")} s`;
+
+/**
+ * Progress of a run of factsheets on stderr: on a terminal a line when the run starts and one
+ * per location as soon as it is done; elsewhere (a log, a pipe) only the closing line, so a log
+ * gets one line per run.
+ */
+export function factsheetProgress(io: Io, quarter: string, total: number) {
+  const started = performance.now();
+  let done = 0;
+  if (io.terminal)
+    io.err(`Factsheets ${quarter} maken voor ${total} ${total === 1 ? "locatie" : "locaties"}…`);
+  return {
+    done(o: FactsheetOutcome) {
+      done++;
+      if (io.terminal) io.err(`  ${done}/${total} ${o.location}: ${statusText[o.status]}`);
+    },
+    end(outcomes: readonly FactsheetOutcome[]) {
+      const made = outcomes.filter((o) => o.pdfKey !== null).length;
+      io.err(
+        `Factsheets ${quarter}: ${made} ${made === 1 ? "factsheet" : "factsheets"} voor ${total} ${total === 1 ? "locatie" : "locaties"} in ${seconds(performance.now() - started)}.`,
+      );
+    },
+  };
+}
+
 function describe(runtime: Runtime, o: FactsheetOutcome): string {
   const where = o.pdfKey ? ` → ${runtime.places.dataDir}/reports/${o.pdfKey}` : "";
   return `${o.location} ${o.quarter}: ${statusText[o.status]}${runtime.mode === "local" ? where : ""}`;
@@ -113,11 +140,13 @@ export async function commandFactsheet(
   try {
     let outcomes: FactsheetOutcome[];
     if (all) {
-      outcomes = await makeFactsheets(deps, quarter, { send: args.send === true });
+      const progress = factsheetProgress(io, quarter, deps.locations.length);
+      outcomes = await makeFactsheets(deps, quarter, { send: args.send === true, onDone: progress.done });
       if (outcomes.every((o) => o.status === "no-delivery"))
         throw new NoDataError(
           `Over ${quarter} is er van geen enkele locatie een levering geaccepteerd; er zijn geen factsheets gemaakt.`,
         );
+      progress.end(outcomes);
     } else {
       const location = deps.locations.find((l) => l.code === code) ?? { code, name: code, emails: [] };
       if (args.send && location.emails.length === 0)
@@ -156,6 +185,7 @@ export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io
   }
   const deps = await documentDeps(runtime, false);
   try {
+    if (io.terminal) io.err(`Landelijke rapportage ${from} t/m ${to} maken…`);
     const { key } = await makeNationalReport(deps, from, to);
     io.out(`Landelijke rapportage ${from} t/m ${to}: ${runtime.places.dataDir}/reports/${key}`);
     return 0;
