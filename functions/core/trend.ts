@@ -16,8 +16,9 @@
  * - `isolation-room`: logistic, response 1 when a seclusion took place in an
  *   isolation/seclusion room (types 6–7), over all seclusions.
  *
- * When the counts show no overdispersion at all (θ runs to infinity), the NB2 model is the
- * Poisson model: that is fitted instead, with `family: "poisson"` and a `note`.
+ * When θ cannot be estimated and the counts show no overdispersion (the rule of `glmNegBin`,
+ * the same for every NB model: the NB fit is no better than the Poisson fit), the NB2 model is
+ * the Poisson model: that is fitted instead, with `family: "poisson"` and a `note`.
  *
  * Months outside every period are left out. A location whose outcome does not vary within a
  * model (e.g. no seclusion at all, or never an isolation room) has no finite fixed effect; it
@@ -378,6 +379,10 @@ export const TREND_MODELS: readonly ModelDefinition[] = [
   },
 ];
 
+/** The `note` of an NB model fitted as Poisson (see `glmNegBin` for when). */
+export const POISSON_NOTE =
+  "De aantallen spreiden niet meer dan bij een Poisson-verdeling (de spreidingsparameter θ is niet te schatten): geschat als Poisson-model.";
+
 function term(t: TermEstimate): TrendSlope {
   return {
     estimate: t.ratio,
@@ -430,12 +435,11 @@ function fitOne(
     try {
       result = fitFamily();
     } catch (e) {
-      // No overdispersion at all: NB2 with θ → ∞ is the Poisson model (glm.nb would stop at
-      // its iteration limit); fit that, and say so.
-      if (!(e instanceof TrendModelError && e.problem === "theta-infinite")) throw e;
+      // θ cannot be estimated and the data show no overdispersion (glmNegBin's rule, the same
+      // for every NB model): the NB2 model is then the Poisson model; fit that, and say so.
+      if (!(e instanceof TrendModelError && e.problem === "no-overdispersion")) throw e;
       result = fitFamily("poisson");
-      note =
-        "De aantallen spreiden niet meer dan bij een Poisson-verdeling (θ loopt naar oneindig): geschat als Poisson-model.";
+      note = POISSON_NOTE;
     }
     const periodTerms = result.terms.filter((t) => t.term === "period");
     const slope = result.terms.find((t) => t.term === "monthInPeriod");
