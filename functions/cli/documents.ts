@@ -10,6 +10,7 @@ import {
   makeIgjExport,
   makeNationalReport,
 } from "../core/documents.ts";
+import { parsePeriods } from "../core/trend.ts";
 import { NoDataError, UserError } from "../errors.ts";
 import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./checks.ts";
 import type { Io } from "./main.ts";
@@ -25,6 +26,8 @@ export interface DocumentArgs {
   half?: string | undefined;
   send?: boolean | undefined;
   json?: boolean | undefined;
+  /** `report --periods A..B,C..D,…`: the periods of "Verloop in de tijd", as `trend --periods`. */
+  periods?: string | undefined;
 }
 
 function quarterArg(value: string | undefined, option: string): string {
@@ -170,13 +173,17 @@ export async function commandFactsheet(
 
 export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io): Promise<number> {
   const { from, to } = rangeOptions(args);
+  // Checked here, in Dutch, also when the AWS function makes the report (it checks them again).
+  const periods = args.periods === undefined ? undefined : parsePeriods(args.periods, { from, to });
   if (runtime.mode === "aws" && io.env.VBM_REPORT_FUNCTION) {
     // In AWS the report function does the work; the facilitator only triggers it.
     const client = new LambdaClient({});
     const res = await client.send(
       new InvokeCommand({
         FunctionName: io.env.VBM_REPORT_FUNCTION,
-        Payload: new TextEncoder().encode(JSON.stringify({ from, to })),
+        Payload: new TextEncoder().encode(
+          JSON.stringify({ from, to, ...(args.periods === undefined ? {} : { periods: args.periods }) }),
+        ),
       }),
     );
     if (res.FunctionError) throw new Error(`de rapportagefunctie gaf een fout: ${res.FunctionError}`);
@@ -186,7 +193,7 @@ export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io
   const deps = await documentDeps(runtime, false);
   try {
     if (io.terminal) io.err(`Landelijke rapportage ${from} t/m ${to} maken…`);
-    const { key } = await makeNationalReport(deps, from, to);
+    const { key } = await makeNationalReport(deps, from, to, periods ? { periods } : {});
     io.out(`Landelijke rapportage ${from} t/m ${to}: ${runtime.places.dataDir}/reports/${key}`);
     return 0;
   } finally {
