@@ -463,12 +463,16 @@ function fitOne(
   }
 }
 
-/** Fits every trend model on the assembled rows; a model that cannot be estimated is `failed`. */
+/**
+ * Fits the trend models (all, or those of `only`, in output order) on the assembled rows; a
+ * model that cannot be estimated is `failed`.
+ */
 export function fitTrendModels(
   rows: { months: readonly CountRow[]; measures: readonly MeasureRow[] },
   periods: readonly Period[],
+  only?: readonly TrendModelId[],
 ): TrendModelOutput[] {
-  return TREND_MODELS.map((def) =>
+  return TREND_MODELS.filter((def) => !only || only.includes(def.id)).map((def) =>
     fitOne(def, (def.rows === "months" ? rows.months : rows.measures) as unknown as DataRow[], periods),
   );
 }
@@ -479,16 +483,16 @@ export function fitTrendModels(
  */
 export async function buildTrend(
   engine: QueryEngine,
-  opts: { from: string; to: string; periods: readonly Period[] },
+  opts: { from: string; to: string; periods: readonly Period[]; models?: readonly TrendModelId[] },
 ): Promise<TrendResult> {
   const data = await loadTrendData(engine, opts);
   return trendFromData(data, opts);
 }
 
-/** `buildTrend` on data already loaded. */
+/** `buildTrend` on data already loaded (`models`: only these, e.g. those a report shows). */
 export function trendFromData(
   data: TrendData,
-  opts: { from: string; to: string; periods: readonly Period[] },
+  opts: { from: string; to: string; periods: readonly Period[]; models?: readonly TrendModelId[] },
 ): TrendResult {
   const rows = assembleTrendRows(data, opts.periods);
   if (rows.months.length === 0 && rows.measures.length === 0)
@@ -508,7 +512,7 @@ export function trendFromData(
       locationMonths: rows.months.filter((r) => r.period === p.label).length,
       seclusions: rows.measures.filter((r) => r.period === p.label).length,
     })),
-    models: fitTrendModels(rows, opts.periods),
+    models: fitTrendModels(rows, opts.periods, opts.models),
   };
 }
 
