@@ -122,6 +122,11 @@ describe("createDuckDbEngine", () => {
       const sql = "SELECT (CAST(? AS VARCHAR) IS NULL OR 'AB' = ?) AS hit, ? AS s";
       expect(await engine.query(sql, [null, null, "x"])).toEqual([{ hit: true, s: "x" }]);
       expect(await engine.query(sql, ["CD", "CD", "y"])).toEqual([{ hit: false, s: "y" }]);
+      // The statement is prepared once and bound anew each time: values never leak between runs.
+      expect(await engine.query(sql, ["AB", "AB", null])).toEqual([{ hit: true, s: null }]);
+      expect(await engine.query(sql, [null, null, "z"])).toEqual([{ hit: true, s: "z" }]);
+      await expect(engine.query(sql, ["AB"])).rejects.toThrow();
+      expect(await engine.query(sql, ["CD", "AB", "w"])).toEqual([{ hit: true, s: "w" }]);
     } finally {
       await engine.close();
     }
