@@ -1,4 +1,3 @@
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { locationCode, quarterId } from "../../schemas/delivery.ts";
 import type { LocationConfig } from "../../schemas/locations.ts";
 import type { Runtime } from "../compose.ts";
@@ -176,7 +175,9 @@ export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io
   // Checked here, in Dutch, also when the AWS function makes the report (it checks them again).
   const periods = args.periods === undefined ? undefined : parsePeriods(args.periods, { from, to });
   if (runtime.mode === "aws" && io.env.VBM_REPORT_FUNCTION) {
-    // In AWS the report function does the work; the facilitator only triggers it.
+    // In AWS the report function does the work; the facilitator only triggers it. (The Lambda
+    // client loads only here: the local commands do not need it.)
+    const { InvokeCommand, LambdaClient } = await import("@aws-sdk/client-lambda");
     const client = new LambdaClient({});
     const res = await client.send(
       new InvokeCommand({
