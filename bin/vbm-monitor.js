@@ -26,5 +26,6 @@ const code = await main.run(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
+  terminal: process.stderr.isTTY === true,
 });
 process.exitCode = code;

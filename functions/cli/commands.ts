@@ -122,9 +122,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "report",
-    synopsis: [`report ${RANGE}`],
-    description: ["Landelijke rapportage over een reeks kwartalen (met onthullingscontrole)."],
-    options: ["from", "to", "quarter"],
+    synopsis: [`report ${RANGE} [--periods JJJJ-MM..JJJJ-MM,JJJJ-MM..JJJJ-MM[,…]]`],
+    description: [
+      "Landelijke rapportage over een reeks kwartalen (met onthullingscontrole).",
+      "--periods: de perioden van 'Verloop in de tijd', zoals bij trend (de eerste is de referentie);",
+      "zonder --periods één periode per kwartaal.",
+    ],
+    options: ["from", "to", "quarter", "periods"],
     positionals: 0,
     refuse: {
       location:

@@ -6,7 +6,7 @@ import { makeFactsheets, makeNationalReport } from "../core/documents.ts";
 import { generateDemo } from "../demo/generate.ts";
 import { UserError } from "../errors.ts";
 import { deliverFile, figuresFor } from "./actions.ts";
-import { documentDeps } from "./documents.ts";
+import { documentDeps, factsheetProgress, seconds } from "./documents.ts";
 import { formatFigures } from "./format.ts";
 import type { Io } from "./main.ts";
 
@@ -91,17 +91,21 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   const deps = await documentDeps(runtime, true);
   let factsheets = 0;
   let reminders = 0;
+  const documentsStarted = performance.now();
   try {
-    for (const o of await makeFactsheets(deps, "2023-Q3", { send: true })) {
+    // On a terminal a line per location as it is done; the summary below says the rest.
+    const progress = factsheetProgress(io, "2023-Q3", deps.locations.length);
+    for (const o of await makeFactsheets(deps, "2023-Q3", { send: true, onDone: progress.done })) {
       if (o.status === "sent") factsheets++;
       if (o.status === "reminded") reminders++;
     }
+    if (io.terminal) io.err("Landelijke rapportage 2023-Q1 t/m 2023-Q3 maken…");
     await makeNationalReport(deps, "2023-Q1", "2023-Q3");
   } finally {
     await deps.engine.close();
   }
   io.out(
-    `Factsheets 2023-Q3: ${factsheets} gemaakt en verstuurd, ${reminders} herinnering(en) voor een ontbrekende levering.`,
+    `Factsheets 2023-Q3: ${factsheets} gemaakt en verstuurd, ${reminders} herinnering(en) voor een ontbrekende levering; met de landelijke rapportage in ${seconds(performance.now() - documentsStarted)}.`,
   );
   // One portal user per role (fictional, for the demo only; the passwords are printed below).
   const demoLocation = demo.locations[0]?.code ?? "AA";
@@ -122,8 +126,7 @@ export async function runDemo(dataDirArg: string, io: Io): Promise<number> {
   ];
   const { addUser } = await import("../portal/users.ts");
   for (const u of demoUsers) await addUser(runtime.store, u);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1).replace(".", ",");
-  io.out(`Klaar in ${seconds} s. Waar alles staat:`);
+  io.out(`Klaar in ${seconds(performance.now() - started)}. Waar alles staat:`);
   io.out(`  gegevens (Parquet, gepseudonimiseerd): ${runtime.places.curated}/measures`);
   io.out(`  leveringslogboek:                      ${runtime.places.curated}/delivery-log`);
   io.out(`  ontvangstbewijzen per locatie:         ${runtime.places.receipts}`);

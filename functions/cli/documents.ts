@@ -1,4 +1,3 @@
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { locationCode, quarterId } from "../../schemas/delivery.ts";
 import type { LocationConfig } from "../../schemas/locations.ts";
 import type { Runtime } from "../compose.ts";
@@ -10,6 +9,7 @@ import {
   makeIgjExport,
   makeNationalReport,
 } from "../core/documents.ts";
+import { parsePeriods } from "../core/trend.ts";
 import { NoDataError, UserError } from "../errors.ts";
 import { locationsConfigPlace, loggedLocations, requireKnownLocation } from "./checks.ts";
 import type { Io } from "./main.ts";
@@ -25,6 +25,8 @@ export interface DocumentArgs {
   half?: string | undefined;
   send?: boolean | undefined;
   json?: boolean | undefined;
+  /** `report --periods A..B,C..D,…`: the periods of "Verloop in de tijd", as `trend --periods`. */
+  periods?: string | undefined;
 }
 
 function quarterArg(value: string | undefined, option: string): string {
@@ -90,6 +92,33 @@ const statusText: Record<FactsheetOutcome["status"], string> = {
   "no-recipients": "geen e-mailadres bekend in de lijst van locaties: niets verstuurd",
 };
 
+/** A duration in seconds, Dutch: `12,3 s`. */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1).replace(".", ",")} s`;
+
+/**
+ * Progress of a run of factsheets on stderr: on a terminal a line when the run starts and one
+ * per location as soon as it is done; elsewhere (a log, a pipe) only the closing line, so a log
+ * gets one line per run.
+ */
+export function factsheetProgress(io: Io, quarter: string, total: number) {
+  const started = performance.now();
+  let done = 0;
+  if (io.terminal)
+    io.err(`Factsheets ${quarter} maken voor ${total} ${total === 1 ? "locatie" : "locaties"}…`);
+  return {
+    done(o: FactsheetOutcome) {
+      done++;
+      if (io.terminal) io.err(`  ${done}/${total} ${o.location}: ${statusText[o.status]}`);
+    },
+    end(outcomes: readonly FactsheetOutcome[]) {
+      const made = outcomes.filter((o) => o.pdfKey !== null).length;
+      io.err(
+        `Factsheets ${quarter}: ${made} ${made === 1 ? "factsheet" : "factsheets"} voor ${total} ${total === 1 ? "locatie" : "locaties"} in ${seconds(performance.now() - started)}.`,
+      );
+    },
+  };
+}
+
 function describe(runtime: Runtime, o: FactsheetOutcome): string {
   const where = o.pdfKey ? ` → ${runtime.places.dataDir}/reports/${o.pdfKey}` : "";
   return `${o.location} ${o.quarter}: ${statusText[o.status]}${runtime.mode === "local" ? where : ""}`;
@@ -113,11 +142,13 @@ export async function commandFactsheet(
   try {
     let outcomes: FactsheetOutcome[];
     if (all) {
-      outcomes = await makeFactsheets(deps, quarter, { send: args.send === true });
+      const progress = factsheetProgress(io, quarter, deps.locations.length);
+      outcomes = await makeFactsheets(deps, quarter, { send: args.send === true, onDone: progress.done });
       if (outcomes.every((o) => o.status === "no-delivery"))
         throw new NoDataError(
           `Over ${quarter} is er van geen enkele locatie een levering geaccepteerd; er zijn geen factsheets gemaakt.`,
         );
+      progress.end(outcomes);
     } else {
       const location = deps.locations.find((l) => l.code === code) ?? { code, name: code, emails: [] };
       if (args.send && location.emails.length === 0)
@@ -141,13 +172,19 @@ export async function commandFactsheet(
 
 export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io): Promise<number> {
   const { from, to } = rangeOptions(args);
+  // Checked here, in Dutch, also when the AWS function makes the report (it checks them again).
+  const periods = args.periods === undefined ? undefined : parsePeriods(args.periods, { from, to });
   if (runtime.mode === "aws" && io.env.VBM_REPORT_FUNCTION) {
-    // In AWS the report function does the work; the facilitator only triggers it.
+    // In AWS the report function does the work; the facilitator only triggers it. (The Lambda
+    // client loads only here: the local commands do not need it.)
+    const { InvokeCommand, LambdaClient } = await import("@aws-sdk/client-lambda");
     const client = new LambdaClient({});
     const res = await client.send(
       new InvokeCommand({
         FunctionName: io.env.VBM_REPORT_FUNCTION,
-        Payload: new TextEncoder().encode(JSON.stringify({ from, to })),
+        Payload: new TextEncoder().encode(
+          JSON.stringify({ from, to, ...(args.periods === undefined ? {} : { periods: args.periods }) }),
+        ),
       }),
     );
     if (res.FunctionError) throw new Error(`de rapportagefunctie gaf een fout: ${res.FunctionError}`);
@@ -156,7 +193,8 @@ export async function commandReport(runtime: Runtime, args: DocumentArgs, io: Io
   }
   const deps = await documentDeps(runtime, false);
   try {
-    const { key } = await makeNationalReport(deps, from, to);
+    if (io.terminal) io.err(`Landelijke rapportage ${from} t/m ${to} maken…`);
+    const { key } = await makeNationalReport(deps, from, to, periods ? { periods } : {});
     io.out(`Landelijke rapportage ${from} t/m ${to}: ${runtime.places.dataDir}/reports/${key}`);
     return 0;
   } finally {

@@ -41,6 +41,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: Record<string, string | undefined>;
+  /** stderr is a terminal: long runs may show their progress there, line by line. */
+  terminal?: boolean;
 }
 
 type Args = {

@@ -253,17 +253,58 @@ function requireMailer(deps: Pick<DocumentDeps, "mailer">): Mailer {
   return deps.mailer;
 }
 
-export async function makeFactsheets(deps: DocumentDeps, quarter: string, opts: { send: boolean }) {
-  const out: FactsheetOutcome[] = [];
+/** Locations whose factsheet is in progress at the same time (see `makeFactsheets`). */
+const FACTSHEETS_IN_PROGRESS = 2;
+
+/**
+ * The factsheets (or reminders) of every location for a quarter, in the order of the locations.
+ * Two locations are in progress at once: while one factsheet is drawn (JavaScript, this thread),
+ * the figures of the next are asked (DuckDB's own threads, or Athena). `onDone` hears of each
+ * location as soon as it is finished.
+ */
+export async function makeFactsheets(
+  deps: DocumentDeps,
+  quarter: string,
+  opts: { send: boolean; onDone?: (outcome: FactsheetOutcome) => void },
+) {
   // The national comparison is the same for every location: query it once, and only if needed.
   let national: Promise<FiguresModel> | undefined;
   const nationalOnce = () => {
     national ??= figures(deps, quarter, quarter, null);
     return national;
   };
-  for (const location of deps.locations)
-    out.push(await makeFactsheet(deps, location, quarter, { ...opts, national: nationalOnce }));
-  return out;
+  return mapInOrder(deps.locations, FACTSHEETS_IN_PROGRESS, async (location) => {
+    const outcome = await makeFactsheet(deps, location, quarter, { send: opts.send, national: nationalOnce });
+    opts.onDone?.(outcome);
+    return outcome;
+  });
+}
+
+/**
+ * `f` over `items` with at most `limit` calls in progress; the results in the order of `items`.
+ * After a failure no new call starts; the first error is thrown once the running calls ended.
+ */
+export async function mapInOrder<T, R>(
+  items: readonly T[],
+  limit: number,
+  f: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (failure === undefined && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await f(items[i] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failure !== undefined) throw failure.error;
+  return results;
 }
 
 /**

@@ -115,7 +115,8 @@ export async function reportTrend(
   const rates = protectMonthlyRates(await monthlyRates(engine, opts), settings);
   let trend: TrendResult;
   try {
-    trend = await buildTrend(engine, { from: opts.from, to: opts.to, periods });
+    // Only the models the report shows: the within-period slope is left to `vbm-monitor trend`.
+    trend = await buildTrend(engine, { from: opts.from, to: opts.to, periods, models: REPORT_MODELS });
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     return {
@@ -126,6 +127,5 @@ export async function reportTrend(
         "Het verloop in de tijd is niet getoetst: in deze kwartalen is geen locatie-maand geleverd met een bekende bezetting.",
     };
   }
-  const models = trend.models.filter((m) => (REPORT_MODELS as readonly string[]).includes(m.id));
-  return { ...base, rates, trend: { ...trend, models }, omitted: null };
+  return { ...base, rates, trend, omitted: null };
 }

@@ -16,8 +16,9 @@
  * - `isolation-room`: logistic, response 1 when a seclusion took place in an
  *   isolation/seclusion room (types 6–7), over all seclusions.
  *
- * When the counts show no overdispersion at all (θ runs to infinity), the NB2 model is the
- * Poisson model: that is fitted instead, with `family: "poisson"` and a `note`.
+ * When θ cannot be estimated and the counts show no overdispersion (the rule of `glmNegBin`,
+ * the same for every NB model: the NB fit is no better than the Poisson fit), the NB2 model is
+ * the Poisson model: that is fitted instead, with `family: "poisson"` and a `note`.
  *
  * Months outside every period are left out. A location whose outcome does not vary within a
  * model (e.g. no seclusion at all, or never an isolation room) has no finite fixed effect; it
@@ -378,6 +379,10 @@ export const TREND_MODELS: readonly ModelDefinition[] = [
   },
 ];
 
+/** The `note` of an NB model fitted as Poisson (see `glmNegBin` for when). */
+export const POISSON_NOTE =
+  "De aantallen spreiden niet meer dan bij een Poisson-verdeling (de spreidingsparameter θ is niet te schatten): geschat als Poisson-model.";
+
 function term(t: TermEstimate): TrendSlope {
   return {
     estimate: t.ratio,
@@ -430,12 +435,11 @@ function fitOne(
     try {
       result = fitFamily();
     } catch (e) {
-      // No overdispersion at all: NB2 with θ → ∞ is the Poisson model (glm.nb would stop at
-      // its iteration limit); fit that, and say so.
-      if (!(e instanceof TrendModelError && e.problem === "theta-infinite")) throw e;
+      // θ cannot be estimated and the data show no overdispersion (glmNegBin's rule, the same
+      // for every NB model): the NB2 model is then the Poisson model; fit that, and say so.
+      if (!(e instanceof TrendModelError && e.problem === "no-overdispersion")) throw e;
       result = fitFamily("poisson");
-      note =
-        "De aantallen spreiden niet meer dan bij een Poisson-verdeling (θ loopt naar oneindig): geschat als Poisson-model.";
+      note = POISSON_NOTE;
     }
     const periodTerms = result.terms.filter((t) => t.term === "period");
     const slope = result.terms.find((t) => t.term === "monthInPeriod");
@@ -459,12 +463,16 @@ function fitOne(
   }
 }
 
-/** Fits every trend model on the assembled rows; a model that cannot be estimated is `failed`. */
+/**
+ * Fits the trend models (all, or those of `only`, in output order) on the assembled rows; a
+ * model that cannot be estimated is `failed`.
+ */
 export function fitTrendModels(
   rows: { months: readonly CountRow[]; measures: readonly MeasureRow[] },
   periods: readonly Period[],
+  only?: readonly TrendModelId[],
 ): TrendModelOutput[] {
-  return TREND_MODELS.map((def) =>
+  return TREND_MODELS.filter((def) => !only || only.includes(def.id)).map((def) =>
     fitOne(def, (def.rows === "months" ? rows.months : rows.measures) as unknown as DataRow[], periods),
   );
 }
@@ -475,16 +483,16 @@ export function fitTrendModels(
  */
 export async function buildTrend(
   engine: QueryEngine,
-  opts: { from: string; to: string; periods: readonly Period[] },
+  opts: { from: string; to: string; periods: readonly Period[]; models?: readonly TrendModelId[] },
 ): Promise<TrendResult> {
   const data = await loadTrendData(engine, opts);
   return trendFromData(data, opts);
 }
 
-/** `buildTrend` on data already loaded. */
+/** `buildTrend` on data already loaded (`models`: only these, e.g. those a report shows). */
 export function trendFromData(
   data: TrendData,
-  opts: { from: string; to: string; periods: readonly Period[] },
+  opts: { from: string; to: string; periods: readonly Period[]; models?: readonly TrendModelId[] },
 ): TrendResult {
   const rows = assembleTrendRows(data, opts.periods);
   if (rows.months.length === 0 && rows.measures.length === 0)
@@ -504,7 +512,7 @@ export function trendFromData(
       locationMonths: rows.months.filter((r) => r.period === p.label).length,
       seclusions: rows.measures.filter((r) => r.period === p.label).length,
     })),
-    models: fitTrendModels(rows, opts.periods),
+    models: fitTrendModels(rows, opts.periods, opts.models),
   };
 }
 

@@ -11,12 +11,13 @@ import {
   makeNationalReport,
   sendReminders,
 } from "../core/documents.ts";
+import { type Period, parsePeriods } from "../core/trend.ts";
+import { UserError } from "../errors.ts";
 import { InvalidEventError } from "./events.ts";
 
 function quarterOf(d: Date): string {
   return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
 }
-const QUARTER = /^\d{4}-Q[1-4]$/;
 
 /**
  * What the send-factsheets function accepts: a scheduled event (the quarter that has just ended),
@@ -90,21 +91,44 @@ export function createSendFactsheetsHandler(getRuntime: () => Promise<Runtime>) 
   });
 }
 
-/** The national report on demand (`{"from":"YYYY-Qn","to":"YYYY-Qn"}`), mailed to the facilitator. */
+/**
+ * What the national report function accepts: `{"from","to"}` and optionally `"periods"`, the
+ * periods of "Verloop in de tijd" as `trend --periods` takes them (`YYYY-MM..YYYY-MM,…`; without
+ * it one period per quarter). Other fields are ignored, as before.
+ */
+const nationalReportEvent = z
+  .object({ from: quarterId, to: quarterId, periods: z.string().min(1).optional() })
+  .loose();
+
+/** The national report on demand (`{"from":"YYYY-Qn","to":"YYYY-Qn"[,"periods"]}`), mailed to the facilitator. */
 export function createNationalReportHandler(
   getRuntime: () => Promise<Runtime>,
   facilitators: () => string[],
 ) {
   return middy<unknown, { key: string }>().handler(async (event) => {
-    const { from, to } = (event ?? {}) as { from?: unknown; to?: unknown };
-    if (typeof from !== "string" || !QUARTER.test(from) || typeof to !== "string" || !QUARTER.test(to))
-      throw new InvalidEventError('expected {"from": "YYYY-Qn", "to": "YYYY-Qn"}');
+    const parsed = nationalReportEvent.safeParse(event ?? {});
+    if (!parsed.success)
+      throw new InvalidEventError(
+        'expected {"from": "YYYY-Qn", "to": "YYYY-Qn"} with optionally "periods": "YYYY-MM..YYYY-MM,YYYY-MM..YYYY-MM[,…]"',
+      );
+    const { from, to } = parsed.data;
     if (quarterRange(from, to).length === 0) throw new InvalidEventError(`${to} is before ${from}`);
+    let periods: Period[] | undefined;
+    if (parsed.data.periods !== undefined)
+      try {
+        periods = parsePeriods(parsed.data.periods, { from, to });
+      } catch (e) {
+        if (e instanceof UserError) throw new InvalidEventError(`periods: ${e.message}`);
+        throw e;
+      }
     const runtime = await getRuntime();
     const recipients = facilitators();
     const deps = await documentDeps(runtime, recipients.length > 0);
     try {
-      const { key } = await makeNationalReport(deps, from, to, { send: recipients });
+      const { key } = await makeNationalReport(deps, from, to, {
+        send: recipients,
+        ...(periods ? { periods } : {}),
+      });
       return { key };
     } finally {
       await deps.engine.close();

@@ -36,24 +36,45 @@ export function fontFiles(): { regular: Buffer; bold: Buffer } {
   return cached;
 }
 
-/** Registers DejaVu Sans regular and bold in a pdfkit document. */
-export function registerFonts(doc: PDFKit.PDFDocument): void {
-  const { regular, bold } = fontFiles();
-  doc.registerFont(FONT_REGULAR, regular);
-  doc.registerFont(FONT_BOLD, bold);
+/** A font as pdfkit takes it: the TTF bytes, or the font pdfkit parsed from them before. */
+type FontSource = Buffer | { layout: (...args: never[]) => unknown };
+
+let shared: { regular: FontSource; bold: FontSource; measurer: PDFKit.PDFDocument } | undefined;
+
+/**
+ * The fonts parsed once per process. pdfkit parses a TTF for every document that registers it
+ * (≈ 40–80 ms for the two DejaVu files, a good part of a small document's time), but takes an
+ * already parsed font as well and then reuses it: the parse of one document, never ended or
+ * written, serves all. The PDF bytes are the same; each document still embeds its own subset.
+ * Should pdfkit ever keep the parsed font elsewhere, every document parses the files again.
+ */
+function sharedFonts() {
+  if (!shared) {
+    const { regular, bold } = fontFiles();
+    const measurer = new PDFDocument({ autoFirstPage: false, compress: false });
+    measurer.registerFont(FONT_REGULAR, regular);
+    measurer.registerFont(FONT_BOLD, bold);
+    const parsed = (name: string) => {
+      const font = (measurer.font(name) as unknown as { _font?: { font?: FontSource } })._font?.font;
+      return font && "layout" in font && typeof font.layout === "function" ? font : undefined;
+    };
+    const [r, b] = [parsed(FONT_REGULAR), parsed(FONT_BOLD)];
+    shared = r && b ? { regular: r, bold: b, measurer } : { regular, bold, measurer };
+  }
+  return shared;
 }
 
-let measurer: PDFKit.PDFDocument | undefined;
+/** Registers DejaVu Sans regular and bold in a pdfkit document. */
+export function registerFonts(doc: PDFKit.PDFDocument): void {
+  const { regular, bold } = sharedFonts();
+  doc.registerFont(FONT_REGULAR, regular as Buffer);
+  doc.registerFont(FONT_BOLD, bold as Buffer);
+}
 
 /** Width of `text` in DejaVu Sans at `size` (same unit as `size`). */
 export function measureText(text: string, size: number, bold = false): number {
-  if (!measurer) {
-    // A document that is never ended or written: only its font metrics are used.
-    measurer = new PDFDocument({ autoFirstPage: false, compress: false });
-    registerFonts(measurer);
-  }
-  return measurer
-    .font(bold ? FONT_BOLD : FONT_REGULAR)
+  return sharedFonts()
+    .measurer.font(bold ? FONT_BOLD : FONT_REGULAR)
     .fontSize(size)
     .widthOfString(text);
 }

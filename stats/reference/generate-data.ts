@@ -3,11 +3,14 @@
  *
  *   npx tsx stats/reference/generate-data.ts
  *
- * writes two data sets, each as months.csv (one row per location-month: occupancy and number
+ * writes three data sets, each as months.csv (one row per location-month: occupancy and number
  * of seclusions) and measures.csv (one row per seclusion: duration in minutes and whether it
  * was in an isolation/seclusion room):
  *   test/fixtures/trend/          6 locations, seed 20191001 (the reference data set)
  *   test/fixtures/trend/heldout/  9 locations, seed 7, other effects and more gaps (held out)
+ *   test/fixtures/trend/no-overdispersion/  6 locations, seed 32, Poisson counts (no
+ *     overdispersion): θ of the NB count models cannot be estimated (R warns), so both count
+ *     models are fitted as Poisson
  * Months run from October 2019 to September 2023; the four periods are those of the seed
  * study, months between them have an empty period. Some location-months are missing (not
  * delivered), and a few measures lack a duration. stats/reference/trend-models.R fits the
@@ -33,7 +36,8 @@ interface Scenario {
   isolation: number[];
   /** monthly log-rate slope within a period */
   slope: number;
-  countTheta: number;
+  /** NB2 θ of the counts; null = Poisson counts (no overdispersion). */
+  countTheta: number | null;
   durationTheta: number;
   missingMonths: number;
   missingDuration: number;
@@ -82,6 +86,26 @@ const scenarios: Scenario[] = [
     durationTheta: 0.6,
     missingMonths: 0.1,
     missingDuration: 0.02,
+  },
+  {
+    dir: "test/fixtures/trend/no-overdispersion",
+    seed: 32,
+    locations: [
+      { code: "QA", occupancy: 20, rate: 0.25, duration: 80, isolation: 0.2 },
+      { code: "QB", occupancy: 28, rate: 0.15, duration: 100, isolation: -0.4 },
+      { code: "QC", occupancy: 14, rate: 0.35, duration: 60, isolation: 0.6 },
+      { code: "QD", occupancy: 34, rate: 0.1, duration: 120, isolation: -0.8 },
+      { code: "QE", occupancy: 24, rate: 0.2, duration: 90, isolation: 0 },
+      { code: "QF", occupancy: 18, rate: 0.3, duration: 70, isolation: 0.3 },
+    ],
+    count: [0, -0.15, -0.3, -0.35],
+    duration: [0, -0.1, -0.2, -0.3],
+    isolation: [0, -0.3, -0.5, -0.6],
+    slope: -0.01,
+    countTheta: null,
+    durationTheta: 0.9,
+    missingMonths: 0.05,
+    missingDuration: 0.01,
   },
 ];
 
@@ -163,7 +187,8 @@ for (const s of scenarios) {
       const k = Math.max(m.index, 0);
       const logRate =
         Math.log(loc.rate) + (s.count[k] as number) + (m.index < 0 ? 0 : s.slope * (m.inPeriod as number));
-      const n = negbin(u, occupancy * Math.exp(logRate), s.countTheta);
+      const mean = occupancy * Math.exp(logRate);
+      const n = s.countTheta === null ? poisson(u, mean) : negbin(u, mean, s.countTheta);
       monthRows.push([loc.code, m.month, m.period, m.inPeriod ?? "", occupancy.toFixed(1), n].join(","));
       for (let i = 0; i < n; i++) {
         const mean = loc.duration * Math.exp(s.duration[k] as number);

@@ -175,6 +175,46 @@ describe("national report and IGJ provision", () => {
   });
 });
 
+describe("progress while documents are made", () => {
+  const progressCli = async (terminal: boolean, ...args: string[]) => {
+    const c = captureIo({});
+    const code = await run([...args, "--data-dir", join(dir, "data")], { ...c.io, terminal });
+    return { code, out: c.out(), err: c.err() };
+  };
+
+  it("on a terminal: a line per location as it is done, then the time; the results on stdout as ever", async () => {
+    const res = await progressCli(true, "factsheets", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    const lines = res.err.split("\n");
+    expect(lines[0]).toBe("Factsheets 2023-Q3 maken voor 2 locaties…");
+    // Counted in the order they finish (two locations are in progress at once).
+    expect(lines.slice(1, 3).map((l) => l.slice(0, 6))).toEqual(["  1/2 ", "  2/2 "]);
+    expect(
+      lines
+        .slice(1, 3)
+        .map((l) => l.slice(6))
+        .sort(),
+    ).toEqual(["AB: gemaakt", "CD: geen geaccepteerde levering: geen factsheet"]);
+    expect(lines[3]).toMatch(/^Factsheets 2023-Q3: 1 factsheet voor 2 locaties in \d+,\d s\.$/);
+    expect(lines).toHaveLength(4);
+    expect(res.out.split("\n")).toEqual([
+      expect.stringMatching(/^AB 2023-Q3: gemaakt → /),
+      "CD 2023-Q3: geen geaccepteerde levering: geen factsheet",
+    ]);
+    const report = await progressCli(true, "report", "--quarter", "2023-Q3");
+    expect(report.code, report.err).toBe(0);
+    expect(report.err).toBe("Landelijke rapportage 2023-Q3 t/m 2023-Q3 maken…");
+  }, 60_000);
+
+  it("elsewhere (a log, a pipe): one closing line per run, nothing per location", async () => {
+    const res = await progressCli(false, "factsheets", "--quarter", "2023-Q3");
+    expect(res.code, res.err).toBe(0);
+    expect(res.err).toMatch(/^Factsheets 2023-Q3: 1 factsheet voor 2 locaties in \d+,\d s\.$/);
+    const report = await progressCli(false, "report", "--quarter", "2023-Q3");
+    expect(report.err).toBe("");
+  }, 60_000);
+});
+
 describe("runs on no data never succeed silently", () => {
   it("report over quarters without deliveries: Dutch message, exit 1, no PDF", async () => {
     const res = await cli("report", "--from", "2024-Q1", "--to", "2024-Q2");

@@ -1,8 +1,13 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverFile } from "../../functions/cli/actions.ts";
 import { run } from "../../functions/cli/main.ts";
 import { createRuntime, type Runtime } from "../../functions/compose.ts";
 import { type DocumentDeps, makeNationalReport } from "../../functions/core/documents.ts";
+import { createNationalReportHandler } from "../../functions/handlers/documents.ts";
+import { InvalidEventError } from "../../functions/handlers/events.ts";
 import { deliveryKey, occupancyKey } from "../../schemas/delivery.ts";
 import { captureIo, csvBytes, tempDir } from "../helpers.ts";
 
@@ -155,6 +160,79 @@ describe("national report: Verloop in de tijd on delivered files", () => {
     expect(flat(section)).toContain("minstens twee perioden nodig");
     expect(section).not.toMatch(/\d,\d/);
   });
+});
+
+describe("vbm-monitor report --periods", () => {
+  const cli = async (...args: string[]) => {
+    const c = captureIo({});
+    const code = await run([...args, "--data-dir", dir], c.io);
+    return { code, out: c.out(), err: c.err() };
+  };
+  async function pdfText(key: string): Promise<string> {
+    const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    const data = new Uint8Array(readFileSync(join(dir, "reports", key)));
+    const pdf = await getDocument({ data, useSystemFonts: false, disableFontFace: true }).promise;
+    let text = "";
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const content = await pdf.getPage(p).then((page) => page.getTextContent());
+      text += `${content.items.map((i) => ("str" in i ? i.str : "")).join(" ")}\n`;
+    }
+    return flat(text);
+  }
+
+  it("uses the periods given, with the syntax of trend --periods, instead of one per quarter", async () => {
+    const res = await cli(
+      "report",
+      "--from",
+      "2023-Q1",
+      "--to",
+      "2023-Q2",
+      "--periods",
+      "2023-01..2023-02,2023-05..2023-06",
+    );
+    expect(res.code, res.err).toBe(0);
+    const text = await pdfText("national/2023-Q1_2023-Q2.pdf");
+    expect(text).toContain("Periode 0 (referentie): jan 2023 t/m feb 2023");
+    expect(text).toContain("Periode 1: mei 2023 t/m jun 2023");
+    expect(text).not.toContain("apr 2023 t/m jun 2023");
+  });
+
+  it("refuses wrong periods in Dutch, as trend does, and makes no report", async () => {
+    const pdf = join(dir, "reports", "national", "2023-Q2_2023-Q2.pdf");
+    for (const [periods, message] of [
+      ["2023-04..2023-06", /minstens twee perioden/],
+      ["2023-04..2023-05,2023-05..2023-06", /begint niet na periode 1/],
+      ["2023-01..2023-03,2023-04..2023-06", /valt buiten --from 2023-Q2 --to 2023-Q2/],
+      ["april..juni", /geen reeks maanden: schrijf JJJJ-MM\.\.JJJJ-MM/],
+      ["2023-04..2023-13,2023-05..2023-06", /"2023-13" is geen maand/],
+    ] as const) {
+      const res = await cli("report", "--quarter", "2023-Q2", "--periods", periods);
+      expect([periods, res.code]).toEqual([periods, 2]);
+      expect(res.err).toMatch(message);
+      expect(res.err).not.toMatch(/Error|at \//);
+      expect(existsSync(pdf)).toBe(false);
+    }
+  });
+
+  it("the AWS report function takes periods too, checked the same way", async () => {
+    const handler = createNationalReportHandler(
+      async () => runtime,
+      () => [],
+    );
+    const context = {} as Context;
+    const { key } = await handler(
+      { from: "2023-Q1", to: "2023-Q2", periods: "2023-02..2023-03,2023-04..2023-06" },
+      context,
+    );
+    expect(await pdfText(key)).toContain("Periode 0 (referentie): feb 2023 t/m mrt 2023");
+    await expect(
+      handler({ from: "2023-Q1", to: "2023-Q2", periods: "2023-02..2023-03" }, context),
+    ).rejects.toThrow(/periods: Geef minstens twee perioden op/);
+    await expect(handler({ from: "2023-Q1", to: "2023-Q2", periods: 3 }, context)).rejects.toThrow(
+      InvalidEventError,
+    );
+    await expect(handler({ from: "2023-Q1" }, context)).rejects.toThrow(InvalidEventError);
+  }, 60_000);
 });
 
 describe("vbm-monitor trend --per-location (facilitator only)", () => {

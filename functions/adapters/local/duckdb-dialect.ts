@@ -88,9 +88,8 @@ function castSelect(columns: ColumnSpec): string {
   return columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.sql}) AS ${quoteIdent(c.name)}`).join(", ");
 }
 
-function emptySelect(name: string, columns: ColumnSpec): string {
-  const cols = columns.map((c) => `CAST(NULL AS ${c.sql}) AS ${quoteIdent(c.name)}`).join(", ");
-  return `CREATE OR REPLACE VIEW ${name} AS SELECT ${cols} WHERE false`;
+function emptyTable(name: string, columns: ColumnSpec): string {
+  return `CREATE TABLE ${name} (${columns.map((c) => `${quoteIdent(c.name)} ${c.sql}`).join(", ")})`;
 }
 
 const fileList = (files: readonly string[]) => `[${files.map(sqlString).join(", ")}]`;
@@ -106,25 +105,70 @@ export const measuresAllColumns: ColumnSpec = [...measureColumns, ...measurePart
  *   `location=AB/quarter=2023-Q1` from the path, typed as VARCHAR as Glue declares them;
  *   union_by_name: a column missing from an older file reads as NULL, as Athena does);
  * - `occupancy`: the accepted occupancy loads.
+ *
+ * The Parquet objects are read once, into the in-memory tables `snapshot_measures` and
+ * `snapshot_occupancy`, and `measures_all` and `occupancy` are views over those: a document run
+ * asks hundreds of small queries (13 per figures model), and reading every object again for
+ * each of them was most of a factsheet run's time. The data of a monitor is small (thousands of
+ * rows per quarter), so holding it in memory for one command is cheap. Once the log is in,
+ * `freezeViewSql` does the same for the two views.
  */
 export function snapshotTableSql(opts: {
   measuresFiles: readonly string[];
   occupancyFiles: readonly string[];
-}): string[] {
+}): SnapshotStatement[] {
   const logColumns = deliveryLogColumns.map((c) => `${quoteIdent(c.name)} ${c.sql}`).join(", ");
   return [
-    `CREATE TABLE delivery_log (${logColumns})`,
+    { sql: `CREATE TABLE delivery_log (${logColumns})` },
     opts.measuresFiles.length > 0
-      ? `CREATE OR REPLACE VIEW measures_all AS SELECT ${castSelect(measuresAllColumns)} FROM read_parquet(${fileList(opts.measuresFiles)}, ` +
-        "hive_partitioning = true, hive_types = {'location': VARCHAR, 'quarter': VARCHAR}, union_by_name = true)"
-      : emptySelect("measures_all", measuresAllColumns),
-    `CREATE OR REPLACE VIEW current_delivery AS ${currentDeliverySql}`,
-    `CREATE OR REPLACE VIEW measures AS ${measuresViewSql(measuresAllColumns.map((c) => c.name))}`,
+      ? loaded(
+          "snapshot_measures",
+          `SELECT ${castSelect(measuresAllColumns)} FROM read_parquet(${fileList(opts.measuresFiles)}, ` +
+            "hive_partitioning = true, hive_types = {'location': VARCHAR, 'quarter': VARCHAR}, union_by_name = true)",
+        )
+      : { sql: emptyTable("snapshot_measures", measuresAllColumns) },
+    { sql: "CREATE OR REPLACE VIEW measures_all AS SELECT * FROM snapshot_measures" },
+    { sql: `CREATE OR REPLACE VIEW current_delivery AS ${currentDeliverySql}` },
+    { sql: `CREATE OR REPLACE VIEW measures AS ${measuresViewSql(measuresAllColumns.map((c) => c.name))}` },
     opts.occupancyFiles.length > 0
-      ? `CREATE OR REPLACE VIEW occupancy AS SELECT ${castSelect(occupancyColumns)} FROM read_parquet(${fileList(opts.occupancyFiles)}, ` +
-        "union_by_name = true, hive_partitioning = false)"
-      : emptySelect("occupancy", occupancyColumns),
+      ? loaded(
+          "snapshot_occupancy",
+          `SELECT ${castSelect(occupancyColumns)} FROM read_parquet(${fileList(opts.occupancyFiles)}, ` +
+            "union_by_name = true, hive_partitioning = false)",
+        )
+      : { sql: emptyTable("snapshot_occupancy", occupancyColumns) },
+    { sql: "CREATE OR REPLACE VIEW occupancy AS SELECT * FROM snapshot_occupancy" },
   ];
+}
+
+/**
+ * Run after the delivery log is filled, per view: `current_delivery` and `measures` evaluated
+ * once, with their own SQL, into a table the view then reads. A snapshot never changes, so every
+ * query gets the rows the view gave, without ranking the log and joining for each query again.
+ * When the first statement fails (objects that could not be read whole, see `loaded`), the view
+ * stays as it is.
+ */
+export const freezeViewSql: readonly (readonly [string, string])[] = [
+  ["current_delivery", "snapshot_current_delivery"],
+  ["measures", "snapshot_current_measures"],
+].map(([view, table]) => [
+  `CREATE TABLE ${table} AS SELECT * FROM ${view}`,
+  `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table}`,
+]);
+
+/** One statement of `snapshotTableSql`; `orElse` runs instead when `sql` fails. */
+export interface SnapshotStatement {
+  sql: string;
+  orElse?: string;
+}
+
+/**
+ * The objects read into an in-memory table, or — when one of them cannot be read as a whole
+ * (a footer that checks out over damaged data) — a view that reads them per query, as before:
+ * a query that does not touch the damaged object (another location or quarter) still works.
+ */
+function loaded(name: string, select: string): SnapshotStatement {
+  return { sql: `CREATE TABLE ${name} AS ${select}`, orElse: `CREATE VIEW ${name} AS ${select}` };
 }
 
 /** Insert of `n` delivery-log rows with `?` parameters, in column order of `deliveryLogColumnNames`. */

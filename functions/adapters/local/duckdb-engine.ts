@@ -17,6 +17,7 @@ import {
   type DuckDBDateValue,
   type DuckDBDecimalValue,
   DuckDBInstance,
+  type DuckDBPreparedStatement,
   type DuckDBTimestampMillisecondsValue,
   type DuckDBTimestampNanosecondsValue,
   type DuckDBTimestampSecondsValue,
@@ -30,6 +31,7 @@ import type { QueryEngine, Row, SqlValue } from "../../ports.ts";
 import {
   checkParquetSql,
   deliveryLogColumnNames,
+  freezeViewSql,
   insertLogSql,
   sessionSettings,
   snapshotTableSql,
@@ -76,12 +78,31 @@ export async function createDuckDbEngine(opts: {
     for (const o of snapshot.occupancy)
       if (await usable(o.key, { location: "_occupancy", quarter: null }))
         occupancyFiles.push(join(opts.curatedDir, o.key));
-    for (const sql of snapshotTableSql({ measuresFiles, occupancyFiles })) await connection.run(sql);
+    for (const statement of snapshotTableSql({ measuresFiles, occupancyFiles })) {
+      try {
+        await connection.run(statement.sql);
+      } catch (error) {
+        if (statement.orElse === undefined) throw error;
+        await connection.run(statement.orElse);
+      }
+    }
     for (let i = 0; i < snapshot.log.length; i += INSERT_BATCH) {
       const batch = snapshot.log.slice(i, i + INSERT_BATCH);
       const values = batch.flatMap((e) => deliveryLogColumnNames.map((c) => (e[c] ?? null) as SqlValue));
       await connection.run(insertLogSql(batch.length), values);
     }
+    for (const [table, view] of freezeViewSql) {
+      try {
+        await connection.run(table);
+      } catch {
+        continue;
+      }
+      await connection.run(view);
+    }
+    // The queries of a run are many and small (thousands of rows): on one thread each costs
+    // about a third less than spread over the cores, and it leaves the other core to the rest
+    // of the command (drawing the documents). Reading the objects above used every core.
+    await connection.run("SET threads = 1");
   } catch (error) {
     connection?.closeSync();
     instance.closeSync();
@@ -95,6 +116,7 @@ class DuckDbEngine implements QueryEngine {
   readonly broken: readonly BrokenObject[];
   /** Queries run one at a time on the single connection; callers may still start them concurrently. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, DuckDBPreparedStatement>();
   private closed = false;
 
   constructor(
@@ -108,7 +130,8 @@ class DuckDbEngine implements QueryEngine {
   query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const run = async (): Promise<Row[]> => {
       if (this.closed) throw new Error("query engine is closed");
-      const reader = await this.connection.runAndReadAll(sql, [...params]);
+      const reader =
+        params.length > 0 ? await this.prepared(sql, params) : await this.connection.runAndReadAll(sql);
       const names = reader.columnNames();
       if (new Set(names).size !== names.length)
         throw new Error(`duplicate column names in result: ${names.join(", ")}`);
@@ -126,10 +149,29 @@ class DuckDbEngine implements QueryEngine {
     return result;
   }
 
+  /**
+   * Runs a query with parameters as a prepared statement kept for the engine's life: a document
+   * run asks the same dozen queries hundreds of times with other values, and preparing (parsing,
+   * binding, planning) each time again cost more than running them on a snapshot this small.
+   */
+  private async prepared(sql: string, params: readonly SqlValue[]) {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = await this.connection.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    // Cleared first: a value missing from this call must fail, not reuse the previous call's.
+    statement.clearBindings();
+    statement.bind([...params]);
+    return statement.runAndReadAll();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;
     this.closed = true;
+    for (const statement of this.statements.values()) statement.destroySync();
+    this.statements.clear();
     this.connection.closeSync();
     this.instance.closeSync();
   }

@@ -10,7 +10,8 @@ export type TrendModelProblem =
   | "singular"
   | "separation"
   | "no-convergence"
-  | "theta-infinite";
+  /** NB2: θ cannot be estimated and the counts are not overdispersed; the Poisson model fits. */
+  | "no-overdispersion";
 
 export interface TrendModelErrorOptions {
   cause?: unknown;

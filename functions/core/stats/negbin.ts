@@ -1,6 +1,7 @@
 import digamma from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 import trigamma from "@stdlib/math-base-special-trigamma";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { modelError } from "./errors.ts";
 import { negativeBinomialLog, poissonLog } from "./families.ts";
 import { GLM_CONTROL, type GlmControl, type GlmData, type IrlsFit, irls } from "./irls.ts";
@@ -84,6 +85,25 @@ export function negBinLogLik(theta: number, mu: readonly number[], y: readonly n
   return s;
 }
 
+/** Poisson log-likelihood, Σ y·log μ − μ − log y!. */
+export function poissonLogLik(mu: readonly number[], y: readonly number[]): number {
+  let s = 0;
+  for (let k = 0; k < y.length; k++) {
+    const yk = y[k] as number;
+    const mk = mu[k] as number;
+    s += (yk === 0 ? 0 : yk * Math.log(mk)) - mk - gammaln(yk + 1);
+  }
+  return s;
+}
+
+/**
+ * Critical value of the likelihood-ratio test of NB2 against Poisson at the 5% level. Poisson is
+ * θ = ∞, on the edge of θ's range, so the statistic 2(ℓ_NB − ℓ_Poisson) follows a 50:50 mixture
+ * of 0 and χ²(1) under "no overdispersion" and the critical value is χ²(1)'s 90% quantile,
+ * qnorm(0.95)² ≈ 2.7055.
+ */
+export const OVERDISPERSION_CRITICAL_LR = normalQuantile(0.95, 0, 1) ** 2;
+
 export interface NegBinFit extends IrlsFit {
   theta: number;
   thetaSe: number;
@@ -108,8 +128,17 @@ const THETA_INFINITE = 1e6;
  * (b) uses the means from before step (a). The covariance is that of the last GLM fit for its
  * fixed theta, which is what summary(glm.nb(...)) reports.
  *
- * Throws TrendModelError when theta runs off to infinity (no overdispersion: use Poisson), when
- * theta.ml or the alternation does not converge, or when an inner fit fails.
+ * When theta cannot be estimated — it runs off to infinity, theta.ml stops at its iteration
+ * limit, or the alternation does not settle within its limit (where R warns and still prints
+ * numbers) — one rule decides, for every model alike, why:
+ * - the counts show no overdispersion: the NB fit reached is no better than the Poisson fit
+ *   (likelihood-ratio statistic 2(ℓ_NB − ℓ_Poisson) below `OVERDISPERSION_CRITICAL_LR`, or
+ *   theta beyond `THETA_INFINITE`) — TrendModelError "no-overdispersion": fit Poisson instead;
+ * - otherwise TrendModelError "no-convergence".
+ * A flat likelihood in theta (theta in the hundreds with a standard error several times larger)
+ * is the typical case: the data cannot tell theta from infinity, and whether the alternation
+ * settles then depends on the last bits of the arithmetic, not on the data.
+ * An inner fit that fails, or theta.ml wanting a negative theta, is "no-convergence" as well.
  */
 export function glmNegBin(data: GlmData, options: NegBinOptions = {}): NegBinFit {
   const control = { ...GLM_CONTROL, ...options.control };
@@ -117,28 +146,36 @@ export function glmNegBin(data: GlmData, options: NegBinOptions = {}): NegBinFit
   const { y } = data;
   const n = y.length;
   const p = data.x[0]?.length ?? 0;
-  // theta.ml stops at its iteration limit while theta keeps growing when the data show no
-  // overdispersion: the likelihood increases all the way to theta = infinity (the Poisson model).
-  const thetaTrouble = (th: ThetaEstimate, growing: boolean, cause?: string) =>
-    !Number.isFinite(th.theta) || th.theta > THETA_INFINITE || growing
+
+  let fit: IrlsFit = irls(data, poissonLog, { control, label });
+  const poissonTwoLogLik = 2 * poissonLogLik(fit.mu, y);
+  /** Why theta cannot be estimated, given the last means and theta reached (see above). */
+  const cannotEstimate = (theta: number, mu: readonly number[], cause: string) => {
+    const lr =
+      Number.isFinite(theta) && theta > 0 && theta <= THETA_INFINITE
+        ? 2 * negBinLogLik(theta, mu, y) - poissonTwoLogLik
+        : 0;
+    return lr < OVERDISPERSION_CRITICAL_LR
       ? modelError(
           label,
-          "theta-infinite",
-          "de gegevens spreiden niet meer dan bij een Poisson-verdeling, zodat de spreidingsparameter θ naar oneindig loopt; gebruik een Poisson-model",
+          "no-overdispersion",
+          "de gegevens spreiden niet meer dan bij een Poisson-verdeling: de spreidingsparameter θ is niet te schatten en het negatief-binomiale model past niet beter dan een Poisson-model; gebruik een Poisson-model",
         )
-      : modelError(
-          label,
-          "no-convergence",
-          `de spreidingsparameter θ convergeert niet (${cause ?? "iteratielimiet bereikt"})`,
-        );
+      : modelError(label, "no-convergence", `de spreidingsparameter θ convergeert niet (${cause})`);
+  };
   const estimateTheta = (mu: readonly number[]) => {
     const th = thetaMl(y, mu, control.maxit);
-    if (!Number.isFinite(th.theta) || th.theta > THETA_INFINITE) throw thetaTrouble(th, true);
-    if (th.warning === "truncated-at-zero") throw thetaTrouble(th, false, "θ zou negatief worden");
+    if (!Number.isFinite(th.theta) || th.theta > THETA_INFINITE)
+      throw cannotEstimate(th.theta, mu, "θ loopt naar oneindig");
+    if (th.warning === "truncated-at-zero")
+      throw modelError(
+        label,
+        "no-convergence",
+        "de spreidingsparameter θ convergeert niet (θ zou negatief worden)",
+      );
     return th;
   };
 
-  let fit: IrlsFit = irls(data, poissonLog, { control, label });
   let mu = fit.mu;
   let th = estimateTheta(mu);
   let family = negativeBinomialLog(th.theta);
@@ -159,7 +196,7 @@ export function glmNegBin(data: GlmData, options: NegBinOptions = {}): NegBinFit
     lm0 = lm;
     lm = negBinLogLik(th.theta, mu, y);
   }
-  if (iter > control.maxit) throw thetaTrouble(th, del < 0, `na ${control.maxit} afwisselingen`);
-  if (th.warning !== null) throw thetaTrouble(th, th.step > 0);
+  if (iter > control.maxit) throw cannotEstimate(th.theta, mu, `na ${control.maxit} afwisselingen`);
+  if (th.warning !== null) throw cannotEstimate(th.theta, mu, "iteratielimiet bereikt");
   return { ...fit, theta: th.theta, thetaSe: th.se, outerIterations: iter - 1, twoLogLik: 2 * lm };
 }

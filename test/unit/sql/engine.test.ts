@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDuckDbEngine } from "../../../functions/adapters/local/duckdb-engine.ts";
 import { attempt, makeCuratedDir, removeDir, writeLog, writeMeasures, writeOccupancy } from "./fixtures.ts";
@@ -120,6 +122,11 @@ describe("createDuckDbEngine", () => {
       const sql = "SELECT (CAST(? AS VARCHAR) IS NULL OR 'AB' = ?) AS hit, ? AS s";
       expect(await engine.query(sql, [null, null, "x"])).toEqual([{ hit: true, s: "x" }]);
       expect(await engine.query(sql, ["CD", "CD", "y"])).toEqual([{ hit: false, s: "y" }]);
+      // The statement is prepared once and bound anew each time: values never leak between runs.
+      expect(await engine.query(sql, ["AB", "AB", null])).toEqual([{ hit: true, s: null }]);
+      expect(await engine.query(sql, [null, null, "z"])).toEqual([{ hit: true, s: "z" }]);
+      await expect(engine.query(sql, ["AB"])).rejects.toThrow();
+      expect(await engine.query(sql, ["CD", "AB", "w"])).toEqual([{ hit: true, s: "w" }]);
     } finally {
       await engine.close();
     }
@@ -160,6 +167,50 @@ describe("createDuckDbEngine", () => {
         /safe number range/,
       );
       await expect(engine.query("SELECT [1, 2] AS list")).rejects.toThrow(/unsupported result type/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("reads the objects once, when it opens: later queries do not touch the files", async () => {
+    const d = dir();
+    await writeMeasures(d, "AB", "2023-Q1", [{ youth: "p1", start: "2023-01-05 10:30", type: 6 }]);
+    await writeOccupancy(d, "load-1", "2023-04-02T10:00:00Z", [["AB", "2023-01", 10]]);
+    const engine = await createDuckDbEngine({ curatedDir: d });
+    try {
+      rmSync(join(d, "measures"), { recursive: true });
+      rmSync(join(d, "occupancy"), { recursive: true });
+      expect(await engine.query("SELECT count(*) AS n FROM measures")).toEqual([{ n: 1 }]);
+      expect(await engine.query("SELECT count(*) AS n FROM occupancy")).toEqual([{ n: 1 }]);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("an object with a sound footer over damaged data: the engine opens, other locations still work", async () => {
+    const d = dir();
+    const rows = Array.from({ length: 50 }, (_, i) => ({
+      youth: `p${i}`,
+      start: "2023-01-05 10:30",
+      type: 6,
+    }));
+    await writeMeasures(d, "AB", "2023-Q1", rows);
+    await writeMeasures(d, "CD", "2023-Q1", [{ youth: "q1", start: "2023-01-06 09:00", type: 6 }]);
+    const abDir = join(d, "measures", "location=AB", "quarter=2023-Q1");
+    const file = join(abDir, readdirSync(abDir)[0] as string);
+    const bytes = readFileSync(file);
+    // The column data after the magic number; the footer at the end stays intact.
+    bytes.fill(0xff, 8, Math.min(600, bytes.length - 400));
+    writeFileSync(file, bytes);
+    const engine = await createDuckDbEngine({ curatedDir: d });
+    try {
+      expect(
+        await engine.query("SELECT count(*) AS n FROM measures WHERE location = ? AND quarter = ?", [
+          "CD",
+          "2023-Q1",
+        ]),
+      ).toEqual([{ n: 1 }]);
+      await expect(engine.query("SELECT count(*) AS n FROM measures")).rejects.toThrow();
     } finally {
       await engine.close();
     }

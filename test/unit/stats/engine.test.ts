@@ -218,8 +218,10 @@ describe("models that cannot be estimated throw a Dutch TrendModelError and retu
         factors: [{ column: "period", label: "periode" }],
       }),
     );
-    expect(e.problem).toBe("theta-infinite");
-    expect(e.message).toMatch(/^Het model voor het aantal kan niet worden geschat: .*θ naar oneindig loopt/);
+    expect(e.problem).toBe("no-overdispersion");
+    expect(e.message).toMatch(
+      /^Het model voor het aantal kan niet worden geschat: .*Poisson-verdeling: de spreidingsparameter θ is niet te schatten/,
+    );
     // The Poisson model is the one that fits these data.
     const poisson = fitTrendModel(rows, {
       label: "het aantal",

@@ -4,7 +4,12 @@ import type { DataRow, TrendModelSpec } from "../../../functions/core/stats/inde
 
 /** The synthetic data sets of test/fixtures/trend and their R reference fits (stats/reference/). */
 export const FIXTURES = resolve(import.meta.dirname, "../../fixtures/trend");
-export const DATASETS = { reference: FIXTURES, heldout: resolve(FIXTURES, "heldout") } as const;
+export const DATASETS = {
+  reference: FIXTURES,
+  heldout: resolve(FIXTURES, "heldout"),
+  /** Poisson counts: R's glm.nb cannot estimate θ of the count models (it warns). */
+  noOverdispersion: resolve(FIXTURES, "no-overdispersion"),
+} as const;
 
 export interface RTerm {
   estimate: number;
@@ -25,6 +30,8 @@ export interface RModel {
   theta?: number;
   thetaSe?: number;
   twoLogLik?: number;
+  /** What R warned while fitting, e.g. glm.nb's "alternation limit reached". */
+  warnings: string[];
   terms: Record<string, RTerm>;
 }
 
@@ -89,6 +96,18 @@ export const MODELS: Record<string, { file: "months.csv" | "measures.csv"; spec:
       exposure: "occupancy",
       factors: [period, location],
       report: ["period"],
+    },
+  },
+  countSlopePoisson: {
+    file: "months.csv",
+    spec: {
+      label: "het aantal afzonderingen (Poisson, met maandtrend)",
+      family: "poisson",
+      response: "seclusions",
+      exposure: "occupancy",
+      factors: [period, location],
+      covariates: ["monthInPeriod"],
+      report: ["period", "monthInPeriod"],
     },
   },
   duration: {

@@ -3,8 +3,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fitTrendModel, type TrendModelResult } from "../../../functions/core/stats/index.ts";
-import { DATASETS, deviation, MODELS, type RModel, readCsv, readReference } from "./reference.ts";
+import {
+  fitTrendModel,
+  TrendModelError,
+  type TrendModelResult,
+} from "../../../functions/core/stats/index.ts";
+import {
+  fitTrendModels,
+  POISSON_NOTE,
+  type TrendModelId,
+  type TrendModelOk,
+  type TrendSlope,
+} from "../../../functions/core/trend.ts";
+import { DATASETS, deviation, MODELS, type RModel, type RTerm, readCsv, readReference } from "./reference.ts";
 
 /** "Reproduces the R reference to 4 significant digits": relative error < 5e-5 (absolute near 0). */
 const TOLERANCE = 5e-5;
@@ -29,7 +40,23 @@ function compare(fit: TrendModelResult, r: RModel): { field: string; actual: num
 for (const [dataset, dir] of Object.entries(DATASETS)) {
   describe(`trend engine vs R (${dataset} data set)`, () => {
     const reference = readReference(dir);
+    /** R warned that glm.nb could not estimate θ ("iteration/alternation limit reached"). */
+    const rCannotEstimate = (name: string) =>
+      (reference.models[name]?.warnings ?? []).some((w) => /limit reached/.test(w));
     for (const [name, { file, spec }] of Object.entries(MODELS)) {
+      if (rCannotEstimate(name)) {
+        it(`${name}: where R cannot estimate θ either, the engine refuses the NB model as not overdispersed`, () => {
+          let error: unknown;
+          try {
+            fitTrendModel(readCsv(resolve(dir, file)), spec);
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(TrendModelError);
+          expect((error as TrendModelError).problem).toBe("no-overdispersion");
+        });
+        continue;
+      }
       it(`${name}: ${spec.family} model matches R to 4 significant digits`, () => {
         const r = reference.models[name] as RModel;
         const fit = fitTrendModel(readCsv(resolve(dir, file)), spec);
@@ -42,19 +69,68 @@ for (const [dataset, dir] of Object.entries(DATASETS)) {
         // The reported terms are the period levels (and the slope where asked), in order.
         const periods = ["periodP1", "periodP2", "periodP3"];
         expect(fit.terms.map((t) => t.name)).toEqual(
-          name === "countSlope" ? [...periods, "monthInPeriod"] : periods,
+          name === "countSlope" || name === "countSlopePoisson" ? [...periods, "monthInPeriod"] : periods,
         );
       });
     }
 
     it("follows R's iteration path (same number of IRLS iterations in the final fit)", () => {
       for (const [name, { file, spec }] of Object.entries(MODELS)) {
+        if (rCannotEstimate(name)) continue;
         const fit = fitTrendModel(readCsv(resolve(dir, file)), spec);
         expect([name, fit.iterations]).toEqual([name, reference.models[name]?.iterations]);
       }
     });
   });
 }
+
+describe("the trend models on counts without overdispersion (R cannot estimate θ: it warns)", () => {
+  const dir = DATASETS.noOverdispersion;
+  const reference = readReference(dir);
+  const rows = (file: string) => readCsv(resolve(dir, file)).filter((r) => r.period !== "");
+  const periods = ["P0", "P1", "P2", "P3"].map((label) => ({ label, from: "", to: "" }));
+  const models = fitTrendModels(
+    { months: rows("months.csv"), measures: rows("measures.csv") } as never,
+    periods,
+  );
+
+  it("both count models are fitted as Poisson by the same rule, with the same note, as R's Poisson fits", () => {
+    const pairs: [TrendModelId, string][] = [
+      ["seclusion-count", "countPoisson"],
+      ["seclusion-count-slope", "countSlopePoisson"],
+    ];
+    for (const [id, rName] of pairs) {
+      const m = models.find((x) => x.id === id) as TrendModelOk;
+      expect([id, m.status, m.family, m.note]).toEqual([id, "ok", "poisson", POISSON_NOTE]);
+      expect(m.theta).toBeUndefined();
+      const r = reference.models[rName] as RModel;
+      expect(m.n).toBe(r.n);
+      const off: string[] = [];
+      const check = (name: string, t: TrendSlope) => {
+        const rt = r.terms[name] as RTerm;
+        for (const [field, actual, expected] of [
+          ["estimate", t.estimate, rt.ratio],
+          ["ciLow", t.ciLow, rt.ciLow],
+          ["ciHigh", t.ciHigh, rt.ciHigh],
+          ["p", t.p, rt.p],
+        ] as const)
+          if (!(deviation(actual, expected) < TOLERANCE)) off.push(`${id} ${name}.${field}`);
+      };
+      for (const t of m.terms) check(`period${t.period}`, t);
+      if (id === "seclusion-count-slope") check("monthInPeriod", m.slope as TrendSlope);
+      expect(off).toEqual([]);
+    }
+  });
+
+  it("the other models are unaffected: duration (NB) and room (logistic) as R", () => {
+    const duration = models.find((x) => x.id === "seclusion-duration") as TrendModelOk;
+    expect([duration.status, duration.family]).toEqual(["ok", "negbin"]);
+    expect(deviation(duration.theta as number, reference.models.duration?.theta as number)).toBeLessThan(
+      TOLERANCE,
+    );
+    expect((models.find((x) => x.id === "isolation-room") as TrendModelOk).status).toBe("ok");
+  });
+});
 
 const script = resolve(import.meta.dirname, "../../../stats/reference/trend-models.R");
 /** Rscript with MASS on this machine? (spawnSync reports a missing program as an error, no throw.) */
