@@ -8,7 +8,7 @@ import { readTable } from "../read/index.ts";
 import { defaultReadLimits, type ReadLimits } from "../read/types.ts";
 import { elapsedMinutes, isoDate, type LocalDate, parseDate, parseTime, wallMs } from "../time.ts";
 import { hashMeasure, MeasureBuilder, RowHashes } from "./columns.ts";
-import { FindingCollector } from "./findings.ts";
+import { FindingCollector, ownCopy } from "./findings.ts";
 import { sha256Hex } from "./hash.ts";
 
 export interface DeliveryContext {
@@ -40,6 +40,8 @@ export interface DeliveryValidation {
 const YOUTH_NUMBER = /^[A-Z]{2}\d{4}$/;
 const MINUTES_PER_DAY = 1440;
 const MINUTE = 60_000;
+const maxCachedText = 32;
+const maxCacheEntries = 100_000;
 
 /** A parsed date with what the row loop needs of it, computed once per distinct text. */
 interface CachedDate extends LocalDate {
@@ -161,12 +163,15 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   // Dates and times repeat a lot within a quarter: parse each distinct text once.
   const dateCache = new Map<string, CachedDate | null>();
   const timeCache = new Map<string, number | null>();
+  // Only short texts are cached, and only so many: a file full of distinct garbage stays bounded.
+  const cacheable = (text: string, cache: Map<string, unknown>) =>
+    text.length <= maxCachedText && cache.size < maxCacheEntries;
   const dateOf = (text: string): CachedDate | null => {
     let d = dateCache.get(text);
     if (d === undefined) {
       const p = parseDate(text, allowExcel);
       d = p ? { ...p, iso: isoDate(p), dayMs: wallMs(p, 0) } : null;
-      dateCache.set(text, d);
+      if (cacheable(text, dateCache)) dateCache.set(ownCopy(text), d);
     }
     return d;
   };
@@ -174,7 +179,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     let t = timeCache.get(text);
     if (t === undefined) {
       t = parseTime(text, allowExcel);
-      timeCache.set(text, t);
+      if (cacheable(text, timeCache)) timeCache.set(ownCopy(text), t);
     }
     return t;
   };
@@ -408,7 +413,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       let id = youthIds.get(youth);
       if (id === undefined) {
         id = youthIds.size;
-        youthIds.set(youth, id);
+        youthIds.set(ownCopy(youth), id);
       }
       const pointInTimeEnd = type?.pointInTime === true;
       builder.add(

@@ -400,4 +400,55 @@ describe("readCsv", () => {
     expect(second).toEqual(first);
     expect(first.rows).toHaveLength(2);
   });
+
+  it.each([
+    [
+      "BOM and CRLF",
+      [0xef, 0xbb, 0xbf, ...utf8('Nummer jongere;Aanleiding\r\nXX0001;"Riep\r\nnee"\r\nXX0002;€ “x”\r\n')],
+    ],
+    ["Windows-1252", [...utf8("a;b\r\n1;caf"), 0xe9, 0x80, ...utf8("\r\n2;y\r\n")]],
+    [
+      "mixed line endings",
+      utf8('a;b;c\r\nXX0001;"Riep\r\nnee";3\r\nXX0002;rustig;6\n\nXX0004;;2\rXX0005;x;4\r\n'),
+    ],
+    ["a broken quote in mixed line endings", utf8('a;b\r\n1;"open\r\n2;x\n3;y\r\n')],
+    ["stray quotes in mixed line endings", utf8('a;b\r\n1;5" lang\r\n2;6" breed\r\n3;x\n')],
+    ["a sep= hint", utf8("sep=,\r\na;x,b;y\n1;1,2;2\n4,5,6\n")],
+    ["an unterminated quote", utf8('a;b;c\n1;2;3\n4;"Zei ik ga weg;6\n7;8;9\n10;11;12\n')],
+    ["a quoted field followed by text", utf8('a;b\n"Ik ga" riep hij;1\n2;"x"\n3;4')],
+    ["only lone CRs", utf8("a;b\r1;2\r3;4\r")],
+    ["blank lines and field counts", utf8("a;b;c\n1;2;3\n\n1;2\n1;2;3;4\n5;6;7;;\n")],
+  ])("reads a file with %s the same in small chunks as at once", (_, bytes) => {
+    // Prepare
+    const file = Uint8Array.from(bytes);
+    const whole = readCsv(file);
+    if (!whole.ok) throw new Error("not ok");
+
+    for (const chunkBytes of [1, 2, 3, 5, 8, 13]) {
+      // Act
+      const chunked = readCsv(file, chunkBytes);
+      if (!chunked.ok) throw new Error("not ok");
+
+      // Assess
+      expect({ ...chunked.table, eachRow: null }).toEqual({ ...whole.table, eachRow: null });
+      expect(collect(chunked.table)).toEqual(collect(whole.table));
+    }
+  });
+
+  it("gives up on a quote that stays open for megabytes at its row, and reads on from the next line", () => {
+    // Prepare: row 2 opens a quote that is never closed; 1.2 million good rows (4.8 MB) follow
+    const bytes = utf8(`a;b\n1;"open\n${"2;y\n".repeat(1_200_000)}`);
+
+    // Act
+    let rows = 0;
+    const problems: ReadProblem[] = [];
+    table(bytes).eachRow(
+      () => rows++,
+      (p) => problems.push(p),
+    );
+
+    // Assess: as if the whole file had been parsed at once
+    expect(problems.map((p) => [p.code, p.row])).toEqual([["csv-malformed", 2]]);
+    expect(rows).toBe(1_200_000);
+  });
 });
