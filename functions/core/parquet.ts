@@ -155,14 +155,60 @@ export function writeParquet(
 ): Uint8Array {
   const table = new Table(columns);
   const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, "stream"));
+  return parquet.writeParquet(wasmTable, writerProperties(plainColumns));
+}
+
+function writerProperties(plainColumns: readonly string[], rowGroupRows?: number): parquet.WriterProperties {
   let builder = new parquet.WriterPropertiesBuilder()
     .setWriterVersion(parquet.WriterVersion.V1)
     .setCompression(parquet.Compression.SNAPPY)
     .setDictionaryEnabled(true)
     .setStatisticsEnabled(parquet.EnabledStatistics.Chunk)
     .setCreatedBy("vbm-monitor");
+  if (rowGroupRows !== undefined) builder = builder.setMaxRowGroupSize(rowGroupRows);
   for (const c of plainColumns) builder = builder.setColumnDictionaryEnabled(c, false);
-  return parquet.writeParquet(wasmTable, builder.build());
+  return builder.build();
+}
+
+/**
+ * Writes row groups as one Parquet file, with the same settings as `writeParquet`: each group's
+ * columns are built (by `groups`, lazily) only when the writer is ready for them, converted and
+ * written as one row group of at most `rowGroupRows` rows, and then dropped, so only one row group
+ * is in memory at a time besides the Parquet bytes written so far. `groups` yields at least one group.
+ */
+export async function writeParquetRowGroups(
+  groups: Iterable<Record<string, Vector>>,
+  rowGroupRows: number,
+  plainColumns: readonly string[] = [],
+): Promise<Uint8Array> {
+  const iterator = groups[Symbol.iterator]();
+  const batches = new ReadableStream<parquet.RecordBatch>({
+    pull(controller) {
+      const next = iterator.next();
+      if (next.done) {
+        controller.close();
+        return;
+      }
+      const wasmTable = parquet.Table.fromIPCStream(tableToIPC(new Table(next.value), "stream"));
+      for (const batch of wasmTable.recordBatches()) controller.enqueue(batch);
+      wasmTable.free();
+    },
+  });
+  const bytes = await parquet.transformParquetStream(batches, writerProperties(plainColumns, rowGroupRows));
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const reader = (bytes as ReadableStream<Uint8Array>).getReader();
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    parts.push(part.value);
+    length += part.value.length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** Reads one string column of a Parquet file (e.g. the pseudonyms of an earlier delivery). */

@@ -7,7 +7,7 @@ export type DecodeResult =
   | { ok: false; problem: ReadProblem };
 
 /** Bytes decoded per step when a file is read in chunks: the decoded text is never held whole. */
-export const decodeChunkBytes = 1 << 20;
+export const decodeChunkBytes = 64 * 1024;
 
 /** A few stray control characters are tolerated; more than this share of the text means binary data. */
 const maxControlShare = 0.01;

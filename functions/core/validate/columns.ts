@@ -57,7 +57,7 @@ export class MeasureBuilder {
   }
 
   private grow(): void {
-    const size = this.capacity * 2;
+    const size = Math.ceil(this.capacity * 1.5);
     this.youthIndex = grown(this.youthIndex, size);
     this.sourceRow = grown(this.sourceRow, size);
     this.startWall = grown(this.startWall, size);
@@ -99,7 +99,7 @@ export class RowHashes {
 
   add(hash: number, row: number): void {
     if (this.count === this.capacity) {
-      this.capacity *= 2;
+      this.capacity = Math.ceil(this.capacity * 1.5);
       this.hashes = grown(this.hashes, this.capacity);
       this.rows = grown(this.rows, this.capacity);
     }

@@ -20,6 +20,11 @@ export interface DeliveryContext {
   codebook?: Codebook;
   limits?: ReadLimits;
   examplesPerCode?: number;
+  /**
+   * The file's SHA-256 (hex) when the caller has it already. Web Crypto copies the whole file to
+   * hash it; the ingest hashes it in place instead.
+   */
+  sha256?: string;
 }
 
 /**
@@ -62,7 +67,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const codebook = ctx.codebook ?? codebookFor(first);
   const cb = indexCodebook(codebook);
   const findings = new FindingCollector(ctx.examplesPerCode);
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = ctx.sha256 ?? (await sha256Hex(bytes));
   const read = await readTable(bytes, ctx.fileName, ctx.limits ?? defaultReadLimits);
 
   const baseReport = (
@@ -157,9 +162,11 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const allowExcel = table.format === "xlsx";
 
   const youthIds = new Map<string, number>();
-  // Rows are about 50-80 bytes: size the columns once for the whole file.
-  const builder = new MeasureBuilder(Math.max(1024, Math.ceil(bytes.length / 64)));
-  const rowHashes = new RowHashes(Math.max(1024, Math.ceil(bytes.length / 64)));
+  // Rows are about 50-80 bytes in a CSV file and 40-70 in an xlsx: size the columns once for the
+  // whole file (they grow by half when the guess was low).
+  const expectedRows = Math.max(1024, Math.ceil(bytes.length / (table.format === "xlsx" ? 40 : 64)));
+  const builder = new MeasureBuilder(expectedRows);
+  const rowHashes = new RowHashes(expectedRows);
   // Dates and times repeat a lot within a quarter: parse each distinct text once.
   const dateCache = new Map<string, CachedDate | null>();
   const timeCache = new Map<string, number | null>();
