@@ -57,7 +57,10 @@ export function readCsv(bytes: Uint8Array, chunkBytes = decodeChunkBytes): ReadR
   const header = dropTrailingEmpty(stripCarriageReturn(first ?? []).map((cell) => cell.trim()));
   const width = header.length;
 
-  function eachRow(onRow: (cells: string[], row: number) => void, onProblem: (p: ReadProblem) => void): void {
+  async function eachRow(
+    onRow: (cells: string[], row: number) => void,
+    onProblem: (p: ReadProblem) => void,
+  ): Promise<void> {
     if (width === 0) return;
     records((raw, row) => {
       if (row === 1) return true; // the header

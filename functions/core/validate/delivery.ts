@@ -202,7 +202,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const otherLocations = new Map<string, number>();
   const tally = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-  table.eachRow(
+  await table.eachRow(
     (cells, row) => {
       rows++;
       const errorsBefore = findings.errors;
