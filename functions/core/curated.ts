@@ -91,11 +91,11 @@ export async function encodeMeasures(
       end_ts: timestampColumn(m.endWall.subarray(from, to)),
       start_month: dictionaryColumn(months, monthIdx),
       start_hour: int16Column(hour),
-      duration_min: int32Column(m.durationMin.subarray(from, to), (v) => v < 0),
+      duration_min: int32Column(m.durationMin.subarray(from, to), true),
       type_code: int16Column(m.typeCode.subarray(from, to)),
       category: dictionaryColumn(categories, categoryIdx),
       room: dictionaryColumn(rooms, roomIdx),
-      locked: boolColumn(locked, n, (i) => (roomIdx[i] as number) >= 0),
+      locked: boolColumn(locked, n, roomIdx),
       care_plan: dictionaryColumn(["unknown", "yes", "no"], m.carePlan.subarray(from, to)),
       has_reason: boolColumn(m.hasReason.subarray(from, to), n),
       codebook_version: constantColumn(meta.codebook.version, n),
@@ -104,13 +104,24 @@ export async function encodeMeasures(
     return Object.fromEntries(measureColumns.map((c) => [c.name, columns[c.name]]));
   };
 
-  const plain = ["source_row", "start_ts", "end_ts"];
+  const settings = {
+    plain: ["source_row", "start_ts", "end_ts"],
+    withoutStatistics: [
+      "delivery_id",
+      "youth_pseudonym",
+      "start_month",
+      "category",
+      "room",
+      "care_plan",
+      "codebook_version",
+    ],
+  };
   const n = m.count;
-  if (n <= rowGroupRows) return writeParquet(group(0, n), plain);
+  if (n <= rowGroupRows) return writeParquet(group(0, n), settings);
   function* groups(): Generator<Record<string, Vector>> {
     for (let from = 0; from < n; from += rowGroupRows) yield group(from, Math.min(n, from + rowGroupRows));
   }
-  return writeParquetRowGroups(groups(), rowGroupRows, plain);
+  return writeParquetRowGroups(groups(), rowGroupRows, settings);
 }
 
 export function encodeOccupancy(

@@ -154,10 +154,21 @@ function scanAs(bytes: Uint8Array, encoding: TextEncoding, chunkBytes: number, f
   };
 }
 
+/** Notes which kinds of line ending occur (pieces never split a CRLF: see `lineSafeChunks`). */
 function noteLineBreaks(text: string, seen: { crlf: boolean; lf: boolean; cr: boolean }): void {
-  if (!seen.crlf && text.includes("\r\n")) seen.crlf = true;
-  if (!seen.lf && /(?:^|[^\r])\n/.test(text)) seen.lf = true;
-  if (!seen.cr && /\r(?!\n)/.test(text)) seen.cr = true;
+  if (seen.crlf && seen.lf && seen.cr) return;
+  // Counting with indexOf is several times faster than searching with lookaround expressions.
+  let lf = 0;
+  let crlf = 0;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) {
+    lf++;
+    if (at > 0 && text.charCodeAt(at - 1) === 13) crlf++;
+  }
+  let cr = 0;
+  for (let at = text.indexOf("\r"); at >= 0; at = text.indexOf("\r", at + 1)) cr++;
+  if (crlf > 0) seen.crlf = true;
+  if (lf > crlf) seen.lf = true;
+  if (cr > crlf) seen.cr = true;
 }
 
 function lineBreakOf(seen: { crlf: boolean; lf: boolean; cr: boolean }): LineBreak | null {
