@@ -17,6 +17,12 @@ const bombMinimumBytes = 1024 * 1024;
  * of 48 MB) unpack to about 46 MB.
  */
 export const maxSharedStringsBytes = 64 * 1024 * 1024;
+/**
+ * The workbook part, its relationships and the styles are parsed whole by exceljs. Real ones are a
+ * few KB to a few MB (a workbook with tens of thousands of cell formats: about 10 MB).
+ */
+export const maxWorkbookPartBytes = 16 * 1024 * 1024;
+const workbookParts = /^xl\/(workbook\.xml|_rels\/workbook\.xml\.rels|styles\.xml)$/i;
 
 /**
  * Reads the first worksheet of an .xlsx workbook as a stream, in bounded memory. Before anything is
@@ -97,10 +103,13 @@ function sizeProblem(entries: readonly ZipEntry[], limits: ReadLimits): ReadProb
   let total = 0;
   for (const entry of entries) {
     total += entry.originalSize;
-    const ratio = entry.originalSize / Math.max(1, entry.size);
-    if (entry.originalSize > bombMinimumBytes && ratio > maxCompressionRatio) return bombRatio();
+    // The parts kept or parsed whole first: their limit says more than the ratio.
     if (/^xl\/sharedStrings\.xml$/i.test(entry.name) && entry.originalSize > maxSharedStringsBytes)
       return tooMuchText();
+    if (workbookParts.test(entry.name) && entry.originalSize > maxWorkbookPartBytes)
+      return tooMuchFormatting();
+    const ratio = entry.originalSize / Math.max(1, entry.size);
+    if (entry.originalSize > bombMinimumBytes && ratio > maxCompressionRatio) return bombRatio();
   }
   return total > limits.maxUncompressedBytes ? tooLarge(limits) : null;
 }
@@ -233,6 +242,18 @@ function tooMuchText(): ReadProblem {
       `De teksten in dit Excel-bestand zijn samen groter dan ${megabytes(maxSharedStringsBytes)} MB; zoveel ` +
       "tekst kan niet in één keer gelezen worden. Sla de registratie op als CSV (gescheiden door " +
       "puntkomma's) en lever die aan; een CSV-bestand wordt regel voor regel gelezen.",
+  };
+}
+
+function tooMuchFormatting(): ReadProblem {
+  return {
+    code: "xlsx-too-large",
+    row: null,
+    value: null,
+    message:
+      `De opmaak van dit Excel-bestand is uitgepakt groter dan ${megabytes(maxWorkbookPartBytes)} MB en wordt ` +
+      "daarom niet gelezen. Kopieer alleen de gegevens naar een nieuwe, lege werkmap en sla die op, of sla " +
+      "de registratie op als CSV (gescheiden door puntkomma's).",
   };
 }
 

@@ -1,7 +1,7 @@
 import type ExcelJS from "exceljs";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { maxSharedStringsBytes, readXlsx } from "../../../functions/core/read/xlsx.ts";
+import { maxSharedStringsBytes, maxWorkbookPartBytes, readXlsx } from "../../../functions/core/read/xlsx.ts";
 import { collect, describeXlsxReading, handWrittenXlsx, limits, table, xlsxBytes } from "./xlsx-cases.ts";
 
 describeXlsxReading("readXlsx");
@@ -135,7 +135,23 @@ describe("readXlsx as a stream", () => {
 
     // Assess
     expect(result).toMatchObject({ ok: false, problem: { code: "xlsx-too-large", row: null } });
-    if (!result.ok) expect(result.problem.message).toContain("CSV");
+    if (!result.ok) expect(result.problem.message).toContain("De teksten in dit Excel-bestand");
+  });
+
+  it("refuses styles too large to parse whole, and says how to save the data without them", async () => {
+    // Prepare: a workbook whose styles claim one byte more than the limit
+    const workbook = await xlsxBytes((sheet) => {
+      sheet.addRow(["Nummer jongere"]);
+      sheet.addRow(["XX0001"]);
+    });
+    const bytes = claimSize(workbook, "xl/styles.xml", maxWorkbookPartBytes + 1);
+
+    // Act
+    const result = await readXlsx(bytes, { ...limits, maxUncompressedBytes: 500 * 1024 * 1024 });
+
+    // Assess
+    expect(result).toMatchObject({ ok: false, problem: { code: "xlsx-too-large", row: null } });
+    if (!result.ok) expect(result.problem.message).toContain("opmaak");
   });
 
   it("reads a template with data validations on whole columns without visiting their cells", async () => {
