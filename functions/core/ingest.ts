@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   compareUploadOrder,
   curatedKeys,
@@ -67,6 +68,11 @@ const encodeJson = (value: unknown, pretty = false) =>
 
 /** Timestamps in the log: UTC, `YYYY-MM-DD HH:MM:SS.mmm` (readable by DuckDB and Athena alike). */
 const logTime = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
+
+/** SHA-256 (hex) of a file, hashed in place (Web Crypto's digest would copy the whole file first). */
+function fileSha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
 
 export async function attemptIdFor(event: Pick<DropZoneEvent, "key" | "version">): Promise<string> {
   return (await sha256Hex(`${event.key}\n${event.version ?? ""}`)).slice(0, 20);
@@ -173,7 +179,8 @@ export async function ingestDropZoneObject(
       const message = tooLargeMessage(size, limits.maxBytes, format);
       return { report: fileReport("file-too-large", fileName, size, null, message, route) };
     }
-    return validateDelivery(await read(), { ...route, limits });
+    const bytes = await read();
+    return validateDelivery(bytes, { ...route, limits, sha256: fileSha256(bytes) });
   };
   const validation = await check();
   const { report } = validation;
@@ -205,7 +212,7 @@ export async function ingestDropZoneObject(
   };
   const before = await currentDeliveryOf(store, route.location, route.quarter);
   const newerIsCurrent = before.current !== null && compareUploadOrder(before.current, order) > 0;
-  const parquet = encodeMeasures(measures, pseudonyms, {
+  const parquet = await encodeMeasures(measures, pseudonyms, {
     deliveryId: attemptId,
     codebook: validation.codebook,
   });
@@ -496,7 +503,7 @@ async function ingestOccupancy(
   options: IngestOptions,
 ): Promise<IngestOutcome> {
   const { store, clock, logger } = ports;
-  const fileSha = await sha256Hex(f.bytes);
+  const fileSha = fileSha256(f.bytes);
   const { report, rows } = await validateOccupancy(f.bytes, {
     fileName: f.fileName,
     ...(options.locations ? { locations: options.locations } : {}),

@@ -2,7 +2,7 @@ import type { YouthRise } from "../../schemas/documents.ts";
 import { previousQuarter } from "../../schemas/quarter.ts";
 import type { ObjectStore } from "../ports.ts";
 import { brokenMessage, currentDeliveryOf } from "./current.ts";
-import { readStringColumn } from "./parquet.ts";
+import { countStrings } from "./parquet.ts";
 import type { MeasureColumns } from "./validate/delivery.ts";
 
 /**
@@ -39,14 +39,12 @@ export async function findYouthRises(
   if (!current?.curated_key) return { comparedWith: null, rises: [] };
   const previous = await store.get("curated", current.curated_key);
   if (!previous) throw new Error(`${current.curated_key} ontbreekt`);
-  const before = new Map<string, number>();
-  let pseudonymsBefore: string[];
+  let before: Map<string, number>;
   try {
-    pseudonymsBefore = readStringColumn(previous.body, "youth_pseudonym");
+    before = await countStrings(previous.body, "youth_pseudonym");
   } catch (e) {
     throw new Error(`${current.curated_key} is geen leesbaar Parquet-bestand`, { cause: e });
   }
-  for (const p of pseudonymsBefore) before.set(p, (before.get(p) ?? 0) + 1);
   const now = new Int32Array(measures.youthNumbers.length);
   for (const i of measures.youthIndex) now[i] = (now[i] as number) + 1;
   const rises: YouthRise[] = [];

@@ -80,6 +80,8 @@ export function wallMs(date: LocalDate, minutes: number): number {
 }
 
 const zone = IANAZone.create(ZONE);
+/** Per wall day: the offset delta of all its hours, or NaN when a DST change is near (then per hour). */
+const dayCache = new Map<number, number>();
 const utcCache = new Map<number, number>();
 
 /**
@@ -87,9 +89,21 @@ const utcCache = new Map<number, number>();
  * disambiguation (and RFC 5545): a wall time inside the skipped hour in March (e.g. 02:30) is
  * read with the offset from before the change, so it lands at the same instant as 03:30 summer
  * time; a wall time that occurs twice in October is read as its first (summer-time) occurrence.
- * Offsets only change at DST transitions, so results are cached per wall hour.
+ * Offsets only change at DST transitions, so results are cached per wall day, or per wall hour on
+ * the days around a change (asking the time zone for an offset is slow).
  */
 function wallToUtc(wall: number): number {
+  const dayKey = Math.floor(wall / DAY);
+  let dayDelta = dayCache.get(dayKey);
+  if (dayDelta === undefined) {
+    // The hours of this day look one day back and forward: with the same offset a day before it
+    // and two days after its start, no change is near any of them (changes are months apart).
+    const dayStart = dayKey * DAY;
+    const before = zone.offset(dayStart - DAY);
+    dayDelta = before === zone.offset(dayStart + 2 * DAY) ? before * MINUTE : Number.NaN;
+    dayCache.set(dayKey, dayDelta);
+  }
+  if (!Number.isNaN(dayDelta)) return wall - dayDelta;
   const hourKey = Math.floor(wall / HOUR);
   let delta = utcCache.get(hourKey);
   if (delta === undefined) {

@@ -16,6 +16,7 @@ import { alarmOnErrors, deadLetterQueue as failureQueue } from "../constructs/fa
 import type { Permission } from "../constructs/least-privilege-policy.ts";
 import { LocationsConfigDeployment } from "../constructs/locations-config.ts";
 import { PipelineFunction } from "../constructs/pipeline-function.ts";
+import { INGEST_MEMORY_MB, INGEST_V8_FLAGS } from "../ingest-runtime.ts";
 import {
   bucketArn,
   bucketName,
@@ -212,8 +213,8 @@ export class PipelineStack extends Stack {
       functionName: FUNCTIONS.ingest,
       description: "vbm-monitor: validates, pseudonymises and stores a file delivered to the drop zone",
       entry: "functions/handlers/ingest.ts",
-      // A 50 MB delivery of a million rows peaks at ~760 MiB (README, Benchmark); 2 GB also buys CPU.
-      memorySize: 2048,
+      // Measured (infra/ingest-runtime.ts; README, "Memory of the ingest").
+      memorySize: INGEST_MEMORY_MB,
       timeout: Duration.minutes(5),
       runtimeFiles: ["parquet"],
       unusedParts: ["mail", "query"],
@@ -223,6 +224,8 @@ export class PipelineStack extends Stack {
         ...storageEnvironment,
         PSEUDONYM_KEY_ID: pseudonymKey.keyArn,
         PSEUDONYM_CONCURRENCY: "8",
+        // The V8 heap settings the memory tests and the benchmark measure with.
+        NODE_OPTIONS: INGEST_V8_FLAGS.join(" "),
       },
       permissions: ingestPermissions,
     });

@@ -1,6 +1,7 @@
 import type { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { athenaEnv, ingestEnv, mailEnv, parseEnv, storageEnv } from "../../functions/config.ts";
+import { INGEST_MEMORY_MB, INGEST_V8_FLAGS } from "../../infra/ingest-runtime.ts";
 import {
   type Assembly,
   actionsOn,
@@ -93,11 +94,17 @@ describe("functions", () => {
     expect(groups).toBeGreaterThanOrEqual(6);
   });
 
-  it("start without source maps: no NODE_OPTIONS in any environment", () => {
+  it("start without source maps: NODE_OPTIONS only in the ingest, with its measured heap limit", () => {
     for (const { fn: f } of allFunctions()) {
       const env = ((props(f).Environment as Json | undefined)?.Variables ?? {}) as Json;
-      expect(env.NODE_OPTIONS, String(props(f).FunctionName)).toBeUndefined();
+      const name = String(props(f).FunctionName);
+      if (name === "vbm-ingest") expect(env.NODE_OPTIONS, name).toBe(INGEST_V8_FLAGS.join(" "));
+      else expect(env.NODE_OPTIONS, name).toBeUndefined();
     }
+  });
+
+  it("give the ingest the memory derived from the measured peaks (infra/ingest-runtime.ts)", () => {
+    expect(props(fn("vbm-ingest")[1]).MemorySize).toBe(INGEST_MEMORY_MB);
   });
 
   it("hold no location e-mail addresses in any environment: they are read from config/locations.json", () => {
@@ -112,7 +119,9 @@ describe("functions", () => {
 
   it("give ingest exactly the variables of ingestEnv (+ VBM_MODE), valid for that schema, and no mail settings", () => {
     const env = (props(fn("vbm-ingest")[1]).Environment as { Variables: Json }).Variables;
-    expect(Object.keys(env).sort()).toEqual([...envNames([ingestEnv]), "PSEUDONYM_CONCURRENCY"].sort());
+    expect(Object.keys(env).sort()).toEqual(
+      [...envNames([ingestEnv]), "PSEUDONYM_CONCURRENCY", "NODE_OPTIONS"].sort(),
+    );
     expect(env.VBM_MODE).toBe("aws");
     const parsed = parseEnv(ingestEnv, {
       AWS_REGION: "eu-central-1",

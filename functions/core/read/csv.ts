@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import { decodeText } from "./decode.ts";
+import { decodeChunkBytes, type LineBreak, lineSafeChunks, scanText, textChunks } from "./decode.ts";
 import type { ReadProblem, ReadResult } from "./types.ts";
 
 /**
@@ -10,71 +10,191 @@ import type { ReadProblem, ReadResult } from "./types.ts";
 const rescanFactor = 3;
 
 /**
+ * A record still open after this many characters (a quote that is never closed, far more text than
+ * Excel puts in the cells of one row) is reported as broken and reading resumes at its next line, so
+ * the text kept in memory stays bounded.
+ */
+const maxRecordChars = 4 * 1024 * 1024;
+
+/**
  * Reads a CSV file (`;`, `,` or tab separated, any mix of line endings) with papaparse, the way
  * Excel reads it. An Excel `sep=;` hint line at the top sets the separator and is skipped; like in
- * Excel, the header is then still row 1. The header is read at once; `eachRow` parses the text again
- * on every call and streams the rows. Size limits are checked by `readTable`.
+ * Excel, the header is then still row 1. The header is read at once; `eachRow` decodes and parses
+ * the file again on every call, `chunkBytes` at a time, and streams the rows: the decoded text is
+ * never held whole. Size limits are checked by `readTable`.
  */
-export function readCsv(bytes: Uint8Array): ReadResult {
-  const decoded = decodeText(bytes);
-  if (!decoded.ok) return { ok: false, format: "csv", problem: decoded.problem };
-  const { encoding } = decoded;
-  const hint = separatorHint(decoded.text);
-  const raw = hint ? decoded.text.slice(hint.length) : decoded.text;
+export function readCsv(bytes: Uint8Array, chunkBytes = decodeChunkBytes): ReadResult {
+  const scan = scanText(bytes, chunkBytes);
+  if (!scan.ok) return { ok: false, format: "csv", problem: scan.problem };
+  const { encoding } = scan;
+  const head = firstText(bytes, encoding, chunkBytes);
+  const hint = separatorHint(head);
   // papaparse splits on one kind of line ending; a mix is first turned into LF.
-  const single = singleLineBreak(raw);
-  const text = single ? raw : normaliseLineBreaks(raw);
-  const newline = single ?? "\n";
-  const delimiter = hint?.delimiter ?? detectDelimiter(text);
+  const single = hint ? scan.lineBreakAfterFirstLine : scan.lineBreak;
+  const newline: LineBreak = single ?? "\n";
+  const delimiter = hint?.delimiter ?? detectDelimiter(head);
+  const body = (): Iterable<string> => {
+    const pieces = skipChars(lineSafeChunks(textChunks(bytes, encoding, chunkBytes)), hint?.length ?? 0);
+    return single ? pieces : toLineFeeds(pieces);
+  };
+  const records = (
+    onRecord: (cells: string[], row: number) => boolean,
+    onProblem: (p: ReadProblem) => void,
+  ): void => parseRecords(body(), { delimiter, newline, total: scan.chars }, onRecord, onProblem);
 
-  // fastMode would split the whole text into lines at once when it has no quotes; keep streaming.
-  const first = Papa.parse<string[]>(text, { delimiter, newline, preview: 1, fastMode: false });
-  if (first.errors.length > 0) return { ok: false, format: "csv", problem: quoteProblem(1) };
-  const header = dropTrailingEmpty(stripCarriageReturn(first.data[0] ?? []).map((cell) => cell.trim()));
+  let first: string[] | null = null;
+  let broken = false;
+  records(
+    (cells) => {
+      first = cells;
+      return false;
+    },
+    () => {
+      broken = true;
+    },
+  );
+  if (broken) return { ok: false, format: "csv", problem: quoteProblem(1) };
+  const header = dropTrailingEmpty(stripCarriageReturn(first ?? []).map((cell) => cell.trim()));
   const width = header.length;
 
-  function eachRow(onRow: (cells: string[], row: number) => void, onProblem: (p: ReadProblem) => void): void {
+  async function eachRow(
+    onRow: (cells: string[], row: number) => void,
+    onProblem: (p: ReadProblem) => void,
+  ): Promise<void> {
     if (width === 0) return;
-    let row = 0;
-    let rescanned = 0;
-    // Offset in `text` where the current parse starts; after a row with a broken quote (which makes
-    // papaparse swallow what follows), we report it and parse again from the next line.
-    let start = 0;
-    while (start < text.length) {
-      const base = start;
+    records((raw, row) => {
+      if (row === 1) return true; // the header
+      const cells = stripCarriageReturn(raw);
+      if (isBlank(cells)) return true;
+      if (cells.length > width && isBlank(cells, width)) cells.length = width;
+      if (cells.length !== width) onProblem(fieldCountProblem(row, cells.length, width, delimiter));
+      else onRow(cells, row);
+      return true;
+    }, onProblem);
+  }
+
+  return { ok: true, table: { format: "csv", encoding, delimiter, header, eachRow } };
+}
+
+/**
+ * Parses the text, given in pieces, record by record with papaparse, calling `onRecord` with the
+ * cells and the record's number (1 = the first) until it returns false. Only the unfinished record
+ * at the end of a piece is carried over to the next. After a record with a broken quote (which makes
+ * papaparse swallow what follows), it is reported and parsing resumes on the line after its start.
+ */
+function parseRecords(
+  pieces: Iterable<string>,
+  options: { delimiter: string; newline: LineBreak; total: number },
+  onRecord: (cells: string[], row: number) => boolean,
+  onProblem: (p: ReadProblem) => void,
+): void {
+  const { delimiter, newline } = options;
+  const iterator = pieces[Symbol.iterator]();
+  let row = 0;
+  let rescanned = 0;
+  let stop = false;
+  let pending = "";
+  let final = false;
+  /** Reports a broken record starting at `input[0]`; returns where to resume in `input`. */
+  const broken = (input: string, recordEnd: number): number => {
+    const lineEnd = input.indexOf(newline);
+    const resumeAt = lineEnd < 0 ? input.length : lineEnd + newline.length;
+    rescanned += Math.max(0, recordEnd - resumeAt);
+    if (rescanned > rescanFactor * options.total) {
+      onProblem(tooManyQuoteProblems(row));
+      stop = true;
+    } else onProblem(quoteProblem(row));
+    return resumeAt;
+  };
+  while (!stop && !final) {
+    const next = iterator.next();
+    if (next.done) final = true;
+    else pending += next.value;
+    let input = pending;
+    // Fast path: the whole piece in one go (no result object per record). Only a piece with a
+    // problem in it is parsed again below, record by record, to find where to resume.
+    const whole = new Papa.Parser({ delimiter, newline, fastMode: false }).parse(
+      input,
+      0,
+      !final,
+    ) as Papa.ParseResult<string[]>;
+    if (whole.errors.length === 0) {
+      for (const cells of whole.data) {
+        row++;
+        if (!onRecord(cells, row)) {
+          stop = true;
+          break;
+        }
+      }
+      pending = final ? "" : input.slice(whole.meta.cursor);
+    }
+    while (!stop && whole.errors.length > 0) {
       let recordStart = 0;
-      start = text.length;
-      Papa.parse<string[]>(base === 0 ? text : text.slice(base), {
+      let resumeAt = -1;
+      const parser: Papa.Parser = new Papa.Parser({
         delimiter,
         newline,
         fastMode: false,
-        step(result, parser) {
+        step(result: Papa.ParseStepResult<string[]>) {
           row++;
           if (result.errors.length > 0) {
-            const lineEnd = text.indexOf(newline, base + recordStart);
-            const resumeAt = lineEnd < 0 ? text.length : lineEnd + newline.length;
-            rescanned += Math.max(0, base + result.meta.cursor - resumeAt);
-            if (rescanned > rescanFactor * text.length) onProblem(tooManyQuoteProblems(row));
-            else {
-              onProblem(quoteProblem(row));
-              start = resumeAt;
-            }
+            const start = input.slice(recordStart);
+            resumeAt = recordStart + broken(start, result.meta.cursor - recordStart);
             parser.abort();
             return;
           }
           recordStart = result.meta.cursor;
-          if (row === 1) return; // the header
-          const cells = stripCarriageReturn(result.data);
-          if (isBlank(cells)) return;
-          if (cells.length > width && isBlank(cells, width)) cells.length = width;
-          if (cells.length !== width) onProblem(fieldCountProblem(row, cells.length, width, delimiter));
-          else onRow(cells, row);
+          if (!onRecord((result.data as unknown as string[][])[0] ?? [], row)) {
+            stop = true;
+            parser.abort();
+          }
         },
       });
+      const result = parser.parse(input, 0, !final) as Papa.ParseResult<string[]>;
+      if (resumeAt >= 0) {
+        input = input.slice(resumeAt);
+        continue;
+      }
+      pending = final ? "" : input.slice(result.meta.cursor);
+      break;
+    }
+    if (!stop && !final && pending.length > maxRecordChars) {
+      // A record that never ends: report it and go on at its next line.
+      row++;
+      pending = pending.slice(broken(pending, pending.length));
     }
   }
+}
 
-  return { ok: true, table: { format: "csv", encoding, delimiter, header, eachRow } };
+/**
+ * The start of the text, past its first line break and the character after it (so a CRLF is whole),
+ * or all of it, or a megabyte when it has no line break.
+ */
+function firstText(
+  bytes: Uint8Array,
+  encoding: Parameters<typeof textChunks>[1],
+  chunkBytes: number,
+): string {
+  let text = "";
+  for (const piece of textChunks(bytes, encoding, chunkBytes)) {
+    text += piece;
+    const lineBreak = text.search(/[\r\n]/);
+    if ((lineBreak >= 0 && text.length > lineBreak + 1) || text.length >= decodeChunkBytes) break;
+  }
+  return text;
+}
+
+/** The pieces without their first `count` characters. */
+function* skipChars(pieces: Iterable<string>, count: number): Generator<string> {
+  let skip = count;
+  for (const piece of pieces) {
+    if (skip >= piece.length) {
+      skip -= piece.length;
+      continue;
+    }
+    yield skip > 0 ? piece.slice(skip) : piece;
+    skip = 0;
+  }
 }
 
 /**
@@ -89,33 +209,33 @@ function separatorHint(text: string): { delimiter: string; length: number } | nu
   return match ? { delimiter: match[2] as string, length: match[0].length } : null;
 }
 
-/** The file's line ending when it uses only one kind (LF when it has none); null for a mix. */
-function singleLineBreak(text: string): "\r\n" | "\n" | "\r" | null {
-  const crlf = text.includes("\r\n");
-  const lf = /(?:^|[^\r])\n/.test(text);
-  const cr = /\r(?!\n)/.test(text);
-  if (Number(crlf) + Number(lf) + Number(cr) > 1) return null;
-  return cr ? "\r" : crlf ? "\r\n" : "\n";
-}
-
-/**
- * Quoted fields, and line breaks outside them. A quote that is never closed does not match as a field,
- * so the line breaks after it are still found.
- */
-const quotedOrLineBreak = /"[^"]*(?:""[^"]*)*"|\r\n?/g;
-
 /**
  * Turns every CRLF and lone CR outside quoted fields into LF. Excel reads any mix of line endings (a CRLF
  * export with LF rows appended, say), but papaparse splits on one line ending only. Line breaks inside
  * quoted fields (Excel writes a line break in a cell as LF, even in a CRLF file) are kept as they are.
+ * Quotes are paired in the order they come; the pieces never end in a CR (see `lineSafeChunks`).
  */
-function normaliseLineBreaks(text: string): string {
-  return text.replace(quotedOrLineBreak, (match) => (match.startsWith('"') ? match : "\n"));
+function* toLineFeeds(pieces: Iterable<string>): Generator<string> {
+  let quoted = false;
+  for (const piece of pieces) {
+    let out = "";
+    let at = 0;
+    for (;;) {
+      const quote = piece.indexOf('"', at);
+      const part = piece.slice(at, quote < 0 ? piece.length : quote);
+      out += quoted ? part : part.replace(/\r\n?/g, "\n");
+      if (quote < 0) break;
+      out += '"';
+      quoted = !quoted;
+      at = quote + 1;
+    }
+    yield out;
+  }
 }
 
 /**
  * Drops a CR left at the end of a record's last cell. It can only be there when a stray quote inside a
- * field (`5" lang`) made `normaliseLineBreaks` skip a CRLF that papaparse does not see as quoted.
+ * field (`5" lang`) made `toLineFeeds` skip a CRLF that papaparse does not see as quoted.
  */
 function stripCarriageReturn(cells: string[]): string[] {
   const last = cells.length - 1;

@@ -25,7 +25,7 @@ export async function readTable(
   if (bytes.length > limits.maxBytes) return tooLarge(bytes.length, limits.maxBytes, format);
   // The validator decides what an empty file means.
   if (bytes.length === 0)
-    return { ok: true, table: { format, encoding: null, delimiter: null, header: [], eachRow() {} } };
+    return { ok: true, table: { format, encoding: null, delimiter: null, header: [], async eachRow() {} } };
   const other = sniffFormat(bytes);
   if (other) return { ok: false, format: "unknown", problem: otherFormatProblem(other, fileName) };
   return format === "xlsx" ? readXlsx(bytes, limits) : readCsv(bytes);

@@ -45,9 +45,9 @@ export interface Table {
    * In a CSV file a row is a record: a quoted cell with line breaks in it is still one row, and an
    * Excel `sep=;` hint line above the header is not counted, because Excel does not show it.
    * Reading problems found along the way (e.g. an unclosed quote) go to `onProblem`.
-   * Rows are streamed: the table does not keep them.
+   * Rows are streamed: the table does not keep them. Resolves when all rows have been given.
    */
-  eachRow(onRow: (cells: string[], row: number) => void, onProblem: (p: ReadProblem) => void): void;
+  eachRow(onRow: (cells: string[], row: number) => void, onProblem: (p: ReadProblem) => void): Promise<void>;
 }
 
 export type ReadResult =

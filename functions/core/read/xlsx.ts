@@ -1,54 +1,78 @@
 import type ExcelJS from "exceljs";
-import { Unzip, UnzipInflate, unzipSync, zipSync } from "fflate";
+import { unzipSync } from "fflate";
+import { columnLetter } from "./cell-references.ts";
 import { defaultReadLimits, type ReadLimits, type ReadProblem, type ReadResult } from "./types.ts";
-
-/** Compressed bytes pushed to the unzipper per step; deflate expands at most ~1000×, so ≤ ~16 MB out per step. */
-const unzipChunk = 16 * 1024;
+import { openWorksheet, type Worksheet, type ZipEntry } from "./xlsx-sheet.ts";
 
 /**
- * Reads the first worksheet of an .xlsx workbook with exceljs. The zip is first inflated once with
- * fflate (output counted, not kept) so that a zip bomb is refused before exceljs unpacks it.
- * exceljs keeps the whole workbook in memory; `eachRow` walks its rows.
+ * Entries that claim to inflate to more than this many times their compressed size (and past
+ * `bombMinimumBytes`) are refused before anything is inflated: worksheets compress 5–30×, a
+ * decompression bomb hundreds or a thousand times.
+ */
+export const maxCompressionRatio = 100;
+const bombMinimumBytes = 1024 * 1024;
+/**
+ * The shared strings (every distinct text in the workbook) are kept in memory while the worksheet
+ * is read, at about their unpacked size. 850,000 rows with a reason of their own each (an .xlsx
+ * of 48 MB) unpack to about 46 MB.
+ */
+export const maxSharedStringsBytes = 64 * 1024 * 1024;
+/**
+ * The workbook part, its relationships and the styles are parsed whole by exceljs. Real ones are a
+ * few KB to a few MB (a workbook with tens of thousands of cell formats: about 10 MB).
+ */
+export const maxWorkbookPartBytes = 16 * 1024 * 1024;
+const workbookParts = /^xl\/(workbook\.xml|_rels\/workbook\.xml\.rels|styles\.xml)$/i;
+
+/**
+ * Reads the first worksheet of an .xlsx workbook as a stream, in bounded memory. Before anything is
+ * inflated, the sizes in the zip's central directory are checked: a decompression bomb (an entry
+ * that claims to inflate more than `maxCompressionRatio` times its size, or a workbook that
+ * inflates past `limits.maxUncompressedBytes`) is refused at once, and no entry may inflate past the
+ * size it claims. `eachRow` reads the worksheet again as it inflates, row by row (xlsx-sheet.ts).
  */
 export async function readXlsx(
   bytes: Uint8Array,
   limits: ReadLimits = defaultReadLimits,
 ): Promise<ReadResult> {
   if (!isZip(bytes)) return invalid(notExcelMessage);
-  const unzipped = checkUncompressedSize(bytes, limits.maxUncompressedBytes);
-  if (unzipped === "too-large") return { ok: false, format: "xlsx", problem: tooLarge(limits) };
-  if (unzipped === "corrupt") return invalid(corruptMessage);
+  const entries = zipDirectory(bytes);
+  if (!entries) return invalid(corruptMessage);
+  const bomb = sizeProblem(entries, limits);
+  if (bomb) return { ok: false, format: "xlsx", problem: bomb };
 
-  const workbook = await loadWorkbook(bytes);
-  if (!workbook) return invalid(corruptMessage);
+  const opened = await openWorksheet(bytes, entries);
   // Every real workbook has a worksheet; a zip without one is some other kind of file.
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return invalid(notExcelMessage);
-  const date1904 = workbook.properties?.date1904 === true;
-  const text = (value: ExcelJS.CellValue): string => cellText(value, date1904);
+  if (!opened.ok) return invalid(opened.problem === "not-excel" ? notExcelMessage : corruptMessage);
+  const { sheet } = opened;
 
-  const header = dropTrailingEmpty(rowValues(sheet.findRow(1)).map((value) => text(value).trim()));
+  let header: string[] = [];
+  try {
+    for await (const row of sheet.rows()) {
+      if (row.number === 1) header = rowTexts(row, Number.POSITIVE_INFINITY, sheet).cells;
+      break;
+    }
+  } catch {
+    return invalid(corruptMessage);
+  }
+  header = dropTrailingEmpty(header.map((cell) => cell.trim()));
   const width = header.length;
 
-  const eachRow = (
+  const eachRow = async (
     onRow: (cells: string[], row: number) => void,
     onProblem: (p: ReadProblem) => void,
-  ): void => {
+  ): Promise<void> => {
     if (width === 0) return;
-    sheet.eachRow((row, rowNumber) => {
-      if (rowNumber === 1) return;
-      const values = rowValues(row);
-      const cells: string[] = new Array(width);
-      let blank = true;
-      for (let c = 0; c < width; c++) {
-        const cell = text(values[c]);
-        if (blank && cell.trim() !== "") blank = false;
-        cells[c] = cell;
+    try {
+      for await (const row of sheet.rows()) {
+        if (row.number === 1) continue;
+        const { cells, blank, outside } = rowTexts(row, width, sheet);
+        if (outside > 0) onProblem(outsideHeaderProblem(row.number, outside));
+        else if (!blank) onRow(cells, row.number);
       }
-      const outside = values.findIndex((value, c) => c >= width && text(value).trim() !== "");
-      if (outside >= 0) onProblem(outsideHeaderProblem(rowNumber, outside + 1));
-      else if (!blank) onRow(cells, rowNumber);
-    });
+    } catch {
+      onProblem({ code: "xlsx-invalid", row: null, value: null, message: corruptMessage });
+    }
   };
 
   return { ok: true, table: { format: "xlsx", encoding: null, delimiter: null, header, eachRow } };
@@ -58,129 +82,97 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-/**
- * Loads the workbook with exceljs, or null when it cannot. exceljs fails on rows and cells without an
- * `r` reference, which the standard allows (they follow the one before); then the references are
- * filled in and the workbook is loaded once more.
- */
-async function loadWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook | null> {
-  // exceljs is loaded only when an .xlsx file is read: most deliveries are CSV.
-  const { default: excel } = await import("exceljs");
-  const load = async (zip: Uint8Array): Promise<ExcelJS.Workbook | null> => {
-    const workbook = new excel.Workbook();
-    try {
-      await workbook.xlsx.load(toArrayBuffer(zip));
-      return workbook;
-    } catch {
-      return null;
-    }
-  };
-  const workbook = await load(bytes);
-  if (workbook) return workbook;
-  const filled = withCellReferences(bytes);
-  return filled ? load(filled) : null;
-}
-
-const worksheetPart = /^xl\/worksheets\/[^/]+\.xml$/i;
-
-/**
- * The workbook zipped again with `r` references on every row and cell of its worksheets, or null when
- * none was missing (or the zip cannot be read). Only called after the size check, so unpacking is safe.
- */
-function withCellReferences(bytes: Uint8Array): Uint8Array | null {
-  let parts: Record<string, Uint8Array>;
+/** The zip's central directory (names and claimed sizes), read by fflate without inflating anything. */
+function zipDirectory(bytes: Uint8Array): ZipEntry[] | null {
+  const entries: ZipEntry[] = [];
   try {
-    parts = unzipSync(bytes);
+    unzipSync(bytes, {
+      filter: ({ name, size, originalSize }) => {
+        entries.push({ name, size, originalSize });
+        return false;
+      },
+    });
   } catch {
     return null;
   }
-  let changed = false;
-  for (const [name, data] of Object.entries(parts)) {
-    if (!worksheetPart.test(name)) continue;
-    const xml = new TextDecoder().decode(data);
-    const filled = fillCellReferences(xml);
-    if (filled === xml) continue;
-    parts[name] = new TextEncoder().encode(filled);
-    changed = true;
-  }
-  return changed ? zipSync(parts, { level: 0 }) : null;
+  return entries;
 }
 
-/** The start tag of a `<row>` or `<c>` (cell) element, with its attributes. */
-const rowOrCellTag = /<(row|c)(?=[\s/>])([^>]*)>/g;
-const referenceAttribute = /\sr\s*=\s*["']([^"']*)["']/;
+/** The finding for a zip whose central directory says it is too large or a bomb; null when it is not. */
+function sizeProblem(entries: readonly ZipEntry[], limits: ReadLimits): ReadProblem | null {
+  let total = 0;
+  for (const entry of entries) {
+    total += entry.originalSize;
+    // The parts kept or parsed whole first: their limit says more than the ratio.
+    if (/^xl\/sharedStrings\.xml$/i.test(entry.name) && entry.originalSize > maxSharedStringsBytes)
+      return tooMuchText();
+    if (workbookParts.test(entry.name) && entry.originalSize > maxWorkbookPartBytes)
+      return tooMuchFormatting();
+    const ratio = entry.originalSize / Math.max(1, entry.size);
+    if (entry.originalSize > bombMinimumBytes && ratio > maxCompressionRatio) return bombRatio();
+  }
+  return total > limits.maxUncompressedBytes ? tooLarge(limits) : null;
+}
 
 /**
- * Gives every `<row>` and `<c>` in the worksheet's `sheetData` an `r` reference. ECMA-376 makes `r`
- * optional: a row without it comes right after the previous row, a cell right after the previous cell
- * in its row (the first cell in column A). Cell text cannot contain a raw `<`, so the tags are found
- * safely.
+ * A row's cells as text, the first `width` of them (missing cells are empty), whether those are
+ * all blank, and the first column past `width` that has a value (0 when none).
  */
-function fillCellReferences(xml: string): string {
-  const start = xml.indexOf("<sheetData");
-  const end = xml.lastIndexOf("</sheetData>");
-  if (start < 0 || end < start) return xml;
-  let row = 0;
-  let column = 0;
-  let changed = false;
-  const body = xml.slice(start, end).replace(rowOrCellTag, (tag, name: string, attributes: string) => {
-    const reference = referenceAttribute.exec(attributes)?.[1];
-    if (name === "row") {
-      column = 0;
-      const number = reference === undefined ? Number.NaN : Number.parseInt(reference, 10);
-      row = Number.isInteger(number) ? number : row + 1;
-      if (reference !== undefined) return tag;
-      changed = true;
-      return `<row r="${row}"${attributes}>`;
-    }
-    const letters = reference === undefined ? undefined : /^\$?([A-Za-z]+)/.exec(reference)?.[1];
-    column = letters ? columnNumber(letters) : column + 1;
-    if (reference !== undefined) return tag;
-    changed = true;
-    return `<c r="${columnLetter(column)}${row}"${attributes}>`;
+function rowTexts(
+  row: ExcelJS.Row,
+  width: number,
+  sheet: Worksheet,
+): { cells: string[]; blank: boolean; outside: number } {
+  const cells: string[] = [];
+  let blank = true;
+  let outside = 0;
+  row.eachCell((cell, column) => {
+    const text = cellText(cell, cell.value, sheet);
+    if (column <= width) {
+      while (cells.length < column - 1) cells.push("");
+      cells[column - 1] = text;
+      if (blank && text.trim() !== "") blank = false;
+    } else if (outside === 0 && text.trim() !== "") outside = column;
   });
-  return changed ? xml.slice(0, start) + body + xml.slice(end) : xml;
-}
-
-/** Inflates every entry in small steps, counting the output, and stops as soon as the limit is passed. */
-function checkUncompressedSize(bytes: Uint8Array, max: number): "ok" | "too-large" | "corrupt" {
-  let total = 0;
-  let outcome: "ok" | "too-large" | "corrupt" = "ok";
-  const unzip = new Unzip((file) => {
-    file.ondata = (error, chunk) => {
-      if (error) outcome = "corrupt";
-      else {
-        total += chunk.length;
-        if (total > max) outcome = "too-large";
-      }
-      if (outcome !== "ok") file.terminate();
-    };
-    file.start();
-  });
-  unzip.register(UnzipInflate);
-  try {
-    for (let at = 0; at < bytes.length && outcome === "ok"; at += unzipChunk) {
-      const end = Math.min(at + unzipChunk, bytes.length);
-      unzip.push(bytes.subarray(at, end), end === bytes.length);
-    }
-  } catch {
-    if (outcome === "ok") outcome = "corrupt";
-  }
-  return outcome;
+  if (Number.isFinite(width)) while (cells.length < width) cells.push("");
+  return { cells, blank, outside };
 }
 
 /** A cell as the user sees it: dates `DD.MM.JJJJ`, times `HH:MM`, numbers as plain decimal text. */
-function cellText(value: ExcelJS.CellValue, date1904: boolean): string {
+function cellText(cell: ExcelJS.Cell, value: ExcelJS.CellValue | SharedString, sheet: Worksheet): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
+  const { date1904 } = sheet;
   if (value instanceof Date) return dateText(value, date1904);
-  if ("richText" in value) return value.richText.map((part) => part.text).join("");
-  if ("formula" in value || "sharedFormula" in value) return cellText(value.result, date1904);
+  if ("sharedString" in value) return sheet.sharedString(value.sharedString) ?? "";
+  if ("richText" in value) return value.richText.map((part) => part.text ?? "").join("");
+  if ("formula" in value || "sharedFormula" in value) {
+    // The streaming reader leaves a formula's result a number, also when it shows a date.
+    const { result } = value;
+    if (typeof result === "number" && isDateFormat(cell.numFmt))
+      return dateText(excelDate(result, date1904), date1904);
+    return cellText(cell, result as ExcelJS.CellValue, sheet);
+  }
   // A hyperlink's text may itself be rich text.
-  if ("hyperlink" in value) return cellText(value.text as ExcelJS.CellValue, date1904);
+  if ("hyperlink" in value) return cellText(cell, value.text as ExcelJS.CellValue, sheet);
   if ("error" in value) return value.error;
   return "";
+}
+
+/** How the streaming reader gives a shared-string cell (xlsx-sheet.ts keeps the strings). */
+interface SharedString {
+  sharedString: number;
+}
+
+/** Whether a number format shows a date or time (the rule exceljs applies to plain number cells). */
+function isDateFormat(format: string | undefined): boolean {
+  return format ? /[ymdhMsb]+/.test(format.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, "")) : false;
+}
+
+/** Excel's day number as the wall time in UTC, as exceljs gives dates. */
+function excelDate(serial: number, date1904: boolean): Date {
+  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
 }
 
 const pad = (n: number): string => String(n).padStart(2, "0");
@@ -195,37 +187,10 @@ function dateText(date: Date, date1904: boolean): string {
   return time === "00:00" ? dateOnly : `${dateOnly} ${time}`;
 }
 
-/** The cell values of a row, 0-based (exceljs' `row.values` is 1-based and sparse). */
-function rowValues(row: ExcelJS.Row | undefined): ExcelJS.CellValue[] {
-  if (!row) return [];
-  const values = row.values as ExcelJS.CellValue[];
-  return Array.from({ length: Math.max(0, values.length - 1) }, (_, c) => values[c + 1]);
-}
-
 function dropTrailingEmpty(cells: string[]): string[] {
   let end = cells.length;
   while (end > 0 && cells[end - 1] === "") end--;
   return cells.slice(0, end);
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) return buffer;
-  return bytes.slice().buffer;
-}
-
-/** "A" → 1, "AB" → 28. */
-function columnNumber(letters: string): number {
-  let n = 0;
-  for (const letter of letters.toUpperCase()) n = n * 26 + letter.charCodeAt(0) - 64;
-  return n;
-}
-
-function columnLetter(column: number): string {
-  let letters = "";
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
 }
 
 const notExcelMessage =
@@ -241,18 +206,54 @@ function invalid(message: string): ReadResult {
   return { ok: false, format: "xlsx", problem: { code: "xlsx-invalid", row: null, value: null, message } };
 }
 
+const megabytes = (bytes: number): string =>
+  new Intl.NumberFormat("nl-NL", { maximumSignificantDigits: 3 }).format(bytes / (1024 * 1024));
+
 function tooLarge(limits: ReadLimits): ReadProblem {
-  const mb = new Intl.NumberFormat("nl-NL", { maximumSignificantDigits: 3 }).format(
-    limits.maxUncompressedBytes / (1024 * 1024),
-  );
   return {
     code: "xlsx-too-large",
     row: null,
     value: null,
     message:
-      `Dit Excel-bestand is uitgepakt groter dan ${mb} MB en wordt daarom niet gelezen. Lever alleen de ` +
-      "registratie aan (één werkblad, zonder afbeeldingen of andere tabbladen), of sla het op als CSV " +
-      "(gescheiden door puntkomma's).",
+      `Dit Excel-bestand is uitgepakt groter dan ${megabytes(limits.maxUncompressedBytes)} MB en wordt daarom ` +
+      "niet gelezen. Lever alleen de registratie aan (één werkblad, zonder afbeeldingen of andere " +
+      "tabbladen), of sla het op als CSV (gescheiden door puntkomma's).",
+  };
+}
+
+function bombRatio(): ReadProblem {
+  return {
+    code: "xlsx-too-large",
+    row: null,
+    value: null,
+    message:
+      `Dit Excel-bestand pakt uit tot meer dan ${maxCompressionRatio} keer zijn eigen grootte. Zo sterk ` +
+      "samengeperst is een gewone registratie nooit; daarom wordt het niet gelezen. Sla de registratie " +
+      "opnieuw op als Excel-werkmap (.xlsx) met één werkblad, of als CSV (gescheiden door puntkomma's).",
+  };
+}
+
+function tooMuchText(): ReadProblem {
+  return {
+    code: "xlsx-too-large",
+    row: null,
+    value: null,
+    message:
+      `De teksten in dit Excel-bestand zijn samen groter dan ${megabytes(maxSharedStringsBytes)} MB; zoveel ` +
+      "tekst kan niet in één keer gelezen worden. Sla de registratie op als CSV (gescheiden door " +
+      "puntkomma's) en lever die aan; een CSV-bestand wordt regel voor regel gelezen.",
+  };
+}
+
+function tooMuchFormatting(): ReadProblem {
+  return {
+    code: "xlsx-too-large",
+    row: null,
+    value: null,
+    message:
+      `De opmaak van dit Excel-bestand is uitgepakt groter dan ${megabytes(maxWorkbookPartBytes)} MB en wordt ` +
+      "daarom niet gelezen. Kopieer alleen de gegevens naar een nieuwe, lege werkmap en sla die op, of sla " +
+      "de registratie op als CSV (gescheiden door puntkomma's).",
   };
 }
 

@@ -57,7 +57,7 @@ export class MeasureBuilder {
   }
 
   private grow(): void {
-    const size = this.capacity * 2;
+    const size = Math.ceil(this.capacity * 1.5);
     this.youthIndex = grown(this.youthIndex, size);
     this.sourceRow = grown(this.sourceRow, size);
     this.startWall = grown(this.startWall, size);
@@ -99,7 +99,7 @@ export class RowHashes {
 
   add(hash: number, row: number): void {
     if (this.count === this.capacity) {
-      this.capacity *= 2;
+      this.capacity = Math.ceil(this.capacity * 1.5);
       this.hashes = grown(this.hashes, this.capacity);
       this.rows = grown(this.rows, this.capacity);
     }
@@ -122,17 +122,18 @@ export function hashMeasure(
   reason: string,
 ): number {
   // Wall times in whole minutes fit in 32 bits until the year 6000; NaN (no end) becomes -1.
-  const values = [start / 60_000, Number.isNaN(end) ? -1 : end / 60_000];
+  const startMinutes = start / 60_000;
+  const endMinutes = Number.isNaN(end) ? -1 : end / 60_000;
   let h1 = 0xdeadbeef ^ type;
   let h2 = 0x41c6ce57 ^ care;
   for (let i = 0; i < youth.length; i++) {
     h1 = Math.imul(h1 ^ youth.charCodeAt(i), 2654435761);
     h2 = Math.imul(h2 ^ youth.charCodeAt(i), 1597334677);
   }
-  for (const v of values) {
-    h1 = Math.imul(h1 ^ v, 2654435761);
-    h2 = Math.imul(h2 ^ v, 1597334677);
-  }
+  h1 = Math.imul(h1 ^ startMinutes, 2654435761);
+  h2 = Math.imul(h2 ^ startMinutes, 1597334677);
+  h1 = Math.imul(h1 ^ endMinutes, 2654435761);
+  h2 = Math.imul(h2 ^ endMinutes, 1597334677);
   for (let i = 0; i < reason.length; i++) {
     h1 = Math.imul(h1 ^ reason.charCodeAt(i), 2654435761);
     h2 = Math.imul(h2 ^ reason.charCodeAt(i), 1597334677);

@@ -8,7 +8,7 @@ import { readTable } from "../read/index.ts";
 import { defaultReadLimits, type ReadLimits } from "../read/types.ts";
 import { elapsedMinutes, isoDate, type LocalDate, parseDate, parseTime, wallMs } from "../time.ts";
 import { hashMeasure, MeasureBuilder, RowHashes } from "./columns.ts";
-import { FindingCollector } from "./findings.ts";
+import { FindingCollector, ownCopy } from "./findings.ts";
 import { sha256Hex } from "./hash.ts";
 
 export interface DeliveryContext {
@@ -20,6 +20,11 @@ export interface DeliveryContext {
   codebook?: Codebook;
   limits?: ReadLimits;
   examplesPerCode?: number;
+  /**
+   * The file's SHA-256 (hex) when the caller has it already. Web Crypto copies the whole file to
+   * hash it; the ingest hashes it in place instead.
+   */
+  sha256?: string;
 }
 
 /**
@@ -40,6 +45,8 @@ export interface DeliveryValidation {
 const YOUTH_NUMBER = /^[A-Z]{2}\d{4}$/;
 const MINUTES_PER_DAY = 1440;
 const MINUTE = 60_000;
+const maxCachedText = 32;
+const maxCacheEntries = 100_000;
 
 /** A parsed date with what the row loop needs of it, computed once per distinct text. */
 interface CachedDate extends LocalDate {
@@ -60,7 +67,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const codebook = ctx.codebook ?? codebookFor(first);
   const cb = indexCodebook(codebook);
   const findings = new FindingCollector(ctx.examplesPerCode);
-  const sha256 = await sha256Hex(bytes);
+  const sha256 = ctx.sha256 ?? (await sha256Hex(bytes));
   const read = await readTable(bytes, ctx.fileName, ctx.limits ?? defaultReadLimits);
 
   const baseReport = (
@@ -155,18 +162,23 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const allowExcel = table.format === "xlsx";
 
   const youthIds = new Map<string, number>();
-  // Rows are about 50-80 bytes: size the columns once for the whole file.
-  const builder = new MeasureBuilder(Math.max(1024, Math.ceil(bytes.length / 64)));
-  const rowHashes = new RowHashes(Math.max(1024, Math.ceil(bytes.length / 64)));
+  // Rows are about 50-80 bytes in a CSV file and 40-70 in an xlsx: size the columns once for the
+  // whole file (they grow by half when the guess was low).
+  const expectedRows = Math.max(1024, Math.ceil(bytes.length / (table.format === "xlsx" ? 40 : 64)));
+  const builder = new MeasureBuilder(expectedRows);
+  const rowHashes = new RowHashes(expectedRows);
   // Dates and times repeat a lot within a quarter: parse each distinct text once.
   const dateCache = new Map<string, CachedDate | null>();
   const timeCache = new Map<string, number | null>();
+  // Only short texts are cached, and only so many: a file full of distinct garbage stays bounded.
+  const cacheable = (text: string, cache: Map<string, unknown>) =>
+    text.length <= maxCachedText && cache.size < maxCacheEntries;
   const dateOf = (text: string): CachedDate | null => {
     let d = dateCache.get(text);
     if (d === undefined) {
       const p = parseDate(text, allowExcel);
       d = p ? { ...p, iso: isoDate(p), dayMs: wallMs(p, 0) } : null;
-      dateCache.set(text, d);
+      if (cacheable(text, dateCache)) dateCache.set(ownCopy(text), d);
     }
     return d;
   };
@@ -174,7 +186,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
     let t = timeCache.get(text);
     if (t === undefined) {
       t = parseTime(text, allowExcel);
-      timeCache.set(text, t);
+      if (cacheable(text, timeCache)) timeCache.set(ownCopy(text), t);
     }
     return t;
   };
@@ -190,7 +202,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
   const otherLocations = new Map<string, number>();
   const tally = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
-  table.eachRow(
+  await table.eachRow(
     (cells, row) => {
       rows++;
       const errorsBefore = findings.errors;
@@ -408,7 +420,7 @@ export async function validateDelivery(bytes: Uint8Array, ctx: DeliveryContext):
       let id = youthIds.get(youth);
       if (id === undefined) {
         id = youthIds.size;
-        youthIds.set(youth, id);
+        youthIds.set(ownCopy(youth), id);
       }
       const pointInTimeEnd = type?.pointInTime === true;
       builder.add(

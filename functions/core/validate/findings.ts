@@ -57,7 +57,15 @@ export class FindingCollector {
     this.counts.set(code, { severity, count: n });
     if (severity === "error") this.errors++;
     else this.warnings++;
-    if (n <= this.examplesPerCode) this.listed.push({ code, severity, row, column, value, message });
+    if (n <= this.examplesPerCode)
+      this.listed.push({
+        code,
+        severity,
+        row,
+        column: column === null ? null : ownCopy(column),
+        value: value === null ? null : ownCopy(value),
+        message: ownCopy(message),
+      });
     else this.truncated = true;
   }
 
@@ -107,4 +115,12 @@ export class FindingCollector {
   findings(): Finding[] {
     return [...this.listed].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   }
+}
+
+/**
+ * A copy of a string that does not keep the text it was cut from alive. Cells are cut from the
+ * chunk of the file being read; a kept finding must not hold on to a megabyte of text.
+ */
+export function ownCopy(text: string): string {
+  return ` ${text}`.slice(1);
 }

@@ -97,7 +97,7 @@ export async function validateOccupancy(
     const iMonth = match.index.get("month") ?? -1;
     const iOcc = match.index.get("occupancy") ?? -1;
     const seen = new Map<string, number>();
-    t.eachRow(
+    await t.eachRow(
       (cells, row) => {
         rows++;
         const loc = (cells[iLoc] ?? "").trim().toUpperCase();

@@ -10,10 +10,10 @@ function table(bytes: Uint8Array): Table {
   return result.table;
 }
 
-function collect(t: Table): { rows: [number, string[]][]; problems: ReadProblem[] } {
+async function collect(t: Table): Promise<{ rows: [number, string[]][]; problems: ReadProblem[] }> {
   const rows: [number, string[]][] = [];
   const problems: ReadProblem[] = [];
-  t.eachRow(
+  await t.eachRow(
     (cells, row) => rows.push([row, [...cells]]),
     (p) => problems.push(p),
   );
@@ -21,7 +21,7 @@ function collect(t: Table): { rows: [number, string[]][]; problems: ReadProblem[
 }
 
 describe("readCsv", () => {
-  it("reads a UTF-8 file with BOM and CRLF line endings", () => {
+  it("reads a UTF-8 file with BOM and CRLF line endings", async () => {
     // Prepare
     const bytes = new Uint8Array([
       0xef,
@@ -34,7 +34,7 @@ describe("readCsv", () => {
 
     // Act
     const t = table(bytes);
-    const { rows, problems } = collect(t);
+    const { rows, problems } = await collect(t);
 
     // Assess
     expect(t).toMatchObject({ format: "csv", encoding: "utf-8-bom", delimiter: ";" });
@@ -46,7 +46,7 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
-  it("reads Windows-1252 bytes from Dutch Excel", () => {
+  it("reads Windows-1252 bytes from Dutch Excel", async () => {
     // Prepare: "Cliënt;Aanleiding\r\nXX0001;café\r\n" with ë = EB and é = E9
     const bytes = new Uint8Array([
       ...utf8("Cli"),
@@ -58,7 +58,7 @@ describe("readCsv", () => {
 
     // Act
     const t = table(bytes);
-    const { rows } = collect(t);
+    const { rows } = await collect(t);
 
     // Assess
     expect(t.encoding).toBe("windows-1252");
@@ -66,7 +66,7 @@ describe("readCsv", () => {
     expect(rows).toEqual([[2, ["XX0001", "café"]]]);
   });
 
-  it("reads UTF-16LE tab-separated text with a BOM (Excel's Unicode text)", () => {
+  it("reads UTF-16LE tab-separated text with a BOM (Excel's Unicode text)", async () => {
     // Prepare
     const text = "Nummer jongere\tType VBM\r\nXX0001\t6\r\n";
     const bytes = new Uint8Array(2 + text.length * 2);
@@ -75,7 +75,7 @@ describe("readCsv", () => {
 
     // Act
     const t = table(bytes);
-    const { rows } = collect(t);
+    const { rows } = await collect(t);
 
     // Assess
     expect(t).toMatchObject({ encoding: "utf-16le", delimiter: "\t" });
@@ -83,13 +83,13 @@ describe("readCsv", () => {
     expect(rows).toEqual([[2, ["XX0001", "6"]]]);
   });
 
-  it("detects a comma delimiter from the header, ignoring separators inside quotes", () => {
+  it("detects a comma delimiter from the header, ignoring separators inside quotes", async () => {
     // Prepare
     const bytes = utf8('"Nummer; jongere",Datum start,Type VBM\n"XX0001","01.02.2023",3\n');
 
     // Act
     const t = table(bytes);
-    const { rows } = collect(t);
+    const { rows } = await collect(t);
 
     // Assess
     expect(t.delimiter).toBe(",");
@@ -97,7 +97,7 @@ describe("readCsv", () => {
     expect(rows).toEqual([[2, ["XX0001", "01.02.2023", "3"]]]);
   });
 
-  it("prefers a semicolon when the header has as many commas as semicolons", () => {
+  it("prefers a semicolon when the header has as many commas as semicolons", async () => {
     // Act
     const t = table(utf8("a,b;c\n1,2;3\n"));
 
@@ -106,14 +106,14 @@ describe("readCsv", () => {
     expect(t.header).toEqual(["a,b", "c"]);
   });
 
-  it("keeps separators, doubled quotes and line breaks inside quoted fields, counting the record as one row", () => {
+  it("keeps separators, doubled quotes and line breaks inside quoted fields, counting the record as one row", async () => {
     // Prepare
     const bytes = utf8(
       'Nummer jongere;Aanleiding;Type VBM\r\nXX0001;"Riep ""nee""; liep weg\r\nen sloeg";3\r\nXX0002;rustig;6\r\n',
     );
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(rows).toEqual([
@@ -123,7 +123,7 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
-  it("reads every row when CRLF, LF and lone CR line endings are mixed", () => {
+  it("reads every row when CRLF, LF and lone CR line endings are mixed", async () => {
     // Prepare: a CRLF export with LF-only rows appended, a lone CR, and a quoted CRLF inside a field
     const bytes = utf8(
       'Nummer jongere;Aanleiding;Type VBM\r\nXX0001;"Riep\r\nnee";3\r\nXX0002;rustig;6\n' +
@@ -132,7 +132,7 @@ describe("readCsv", () => {
 
     // Act
     const t = table(bytes);
-    const { rows, problems } = collect(t);
+    const { rows, problems } = await collect(t);
 
     // Assess
     expect(t.header).toEqual(["Nummer jongere", "Aanleiding", "Type VBM"]);
@@ -146,10 +146,10 @@ describe("readCsv", () => {
     ]);
   });
 
-  it("reads LF rows followed by CRLF rows, and a file with only lone CRs", () => {
+  it("reads LF rows followed by CRLF rows, and a file with only lone CRs", async () => {
     // Act
-    const lfFirst = collect(table(utf8('a;b\n1;"x"\n2;y\r\n3;"z"\r\n')));
-    const crOnly = collect(table(utf8("a;b\r1;2\r3;4\r")));
+    const lfFirst = await collect(table(utf8('a;b\n1;"x"\n2;y\r\n3;"z"\r\n')));
+    const crOnly = await collect(table(utf8("a;b\r1;2\r3;4\r")));
 
     // Assess
     expect(lfFirst.problems).toEqual([]);
@@ -165,9 +165,9 @@ describe("readCsv", () => {
     ]);
   });
 
-  it("still reports a broken quote and resumes on the next line when line endings are mixed", () => {
+  it("still reports a broken quote and resumes on the next line when line endings are mixed", async () => {
     // Act
-    const { rows, problems } = collect(table(utf8('a;b\r\n1;"open\r\n2;x\n3;y\r\n')));
+    const { rows, problems } = await collect(table(utf8('a;b\r\n1;"open\r\n2;x\n3;y\r\n')));
 
     // Assess
     expect(problems.map((p) => [p.code, p.row])).toEqual([["csv-malformed", 2]]);
@@ -177,9 +177,9 @@ describe("readCsv", () => {
     ]);
   });
 
-  it("keeps rows apart in mixed line endings when stray quotes inside fields span a line break", () => {
+  it("keeps rows apart in mixed line endings when stray quotes inside fields span a line break", async () => {
     // Act
-    const { rows, problems } = collect(table(utf8('a;b\r\n1;5" lang\r\n2;6" breed\r\n3;x\n')));
+    const { rows, problems } = await collect(table(utf8('a;b\r\n1;5" lang\r\n2;6" breed\r\n3;x\n')));
 
     // Assess
     expect(problems).toEqual([]);
@@ -198,7 +198,7 @@ describe("readCsv", () => {
     ["sep=<tab>", "utf-8", "a\tb\r\n1\t2\r\n4\t5\t6\r\n", "\t"],
   ])(
     "honours Excel's %s hint line, skips it and numbers rows as Excel shows them",
-    (label, encoding, body, sep) => {
+    async (label, encoding, body, sep) => {
       // Prepare
       const line = label.startsWith('"') ? `"sep=${sep}"` : `sep=${sep}`;
       const text = `${line}\r\n${body}`;
@@ -206,7 +206,7 @@ describe("readCsv", () => {
 
       // Act
       const t = table(bytes);
-      const { rows, problems } = collect(t);
+      const { rows, problems } = await collect(t);
 
       // Assess: Excel hides the hint line, so the header is row 1 there and in our findings
       expect(t).toMatchObject({ encoding, delimiter: sep });
@@ -217,7 +217,7 @@ describe("readCsv", () => {
     },
   );
 
-  it("reads a header that merely starts with sep= as a header", () => {
+  it("reads a header that merely starts with sep= as a header", async () => {
     // Act
     const t = table(utf8("sep=;a;b\n1;2;3\n"));
 
@@ -225,12 +225,12 @@ describe("readCsv", () => {
     expect(t.header).toEqual(["sep=", "a", "b"]);
   });
 
-  it("skips blank lines but counts them in the row numbers", () => {
+  it("skips blank lines but counts them in the row numbers", async () => {
     // Prepare
     const bytes = utf8("a;b\n1;2\n\n ;  \n;\n3;4\n");
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(rows).toEqual([
@@ -240,12 +240,12 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
-  it("reports an unterminated quote and carries on with the next line", () => {
+  it("reports an unterminated quote and carries on with the next line", async () => {
     // Prepare: row 3 opens a quote that is never closed
     const bytes = utf8('a;b;c\n1;2;3\n4;"Zei ik ga weg;6\n7;8;9\n10;11;12\n');
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(problems).toHaveLength(1);
@@ -259,12 +259,12 @@ describe("readCsv", () => {
     ]);
   });
 
-  it("reports a quoted field followed by more text, and keeps the rows after it", () => {
+  it("reports a quoted field followed by more text, and keeps the rows after it", async () => {
     // Prepare: row 2 starts a field with a quote but goes on after the closing quote
     const bytes = utf8('a;b\n"Ik ga" riep hij;1\n2;"x"\n3;4');
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(problems.map((p) => [p.code, p.row])).toEqual([["csv-malformed", 2]]);
@@ -274,12 +274,12 @@ describe("readCsv", () => {
     ]);
   });
 
-  it("stops reading when broken quotes would make it rescan the file over and over", () => {
+  it("stops reading when broken quotes would make it rescan the file over and over", async () => {
     // Prepare: every row opens a quote that is never closed properly
     const bytes = utf8(`a;b;c\n${'1;"ik ga" zei hij;3\n'.repeat(5000)}`);
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(rows).toEqual([]);
@@ -290,12 +290,12 @@ describe("readCsv", () => {
     );
   });
 
-  it("reports rows with too few or too many fields and does not pass them on", () => {
+  it("reports rows with too few or too many fields and does not pass them on", async () => {
     // Prepare
     const bytes = utf8("a;b;c\n1;2;3\n1;2\n1;2;3;4\n5;6;7\n");
 
     // Act
-    const { rows, problems } = collect(table(bytes));
+    const { rows, problems } = await collect(table(bytes));
 
     // Assess
     expect(rows).toEqual([
@@ -310,13 +310,13 @@ describe("readCsv", () => {
     expect(problems[1]?.message).toContain("puntkomma (;)");
   });
 
-  it("drops trailing empty columns that Excel adds, but not extra values", () => {
+  it("drops trailing empty columns that Excel adds, but not extra values", async () => {
     // Prepare
     const bytes = utf8("a;b;c;;\n1;2;3;;\n4;5;6\n7;8;9;;x\n");
 
     // Act
     const t = table(bytes);
-    const { rows, problems } = collect(t);
+    const { rows, problems } = await collect(t);
 
     // Assess
     expect(t.header).toEqual(["a", "b", "c"]);
@@ -327,20 +327,20 @@ describe("readCsv", () => {
     expect(problems.map((p) => [p.code, p.row, p.value])).toEqual([["row-field-count", 4, "5"]]);
   });
 
-  it("trims header cells but leaves data cells untouched", () => {
+  it("trims header cells but leaves data cells untouched", async () => {
     // Act
     const t = table(utf8(" Nummer jongere ; Type VBM\n XX0001 ; 6 \n"));
-    const { rows } = collect(t);
+    const { rows } = await collect(t);
 
     // Assess
     expect(t.header).toEqual(["Nummer jongere", "Type VBM"]);
     expect(rows).toEqual([[2, [" XX0001 ", " 6 "]]]);
   });
 
-  it("gives an empty header for a file with only whitespace", () => {
+  it("gives an empty header for a file with only whitespace", async () => {
     // Act
     const t = table(utf8("  \r\n \r\n"));
-    const { rows, problems } = collect(t);
+    const { rows, problems } = await collect(t);
 
     // Assess
     expect(t.header).toEqual([]);
@@ -348,10 +348,10 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
-  it("reads a header-only file without rows", () => {
+  it("reads a header-only file without rows", async () => {
     // Act
     const t = table(utf8("Nummer jongere;Datum start\r\n"));
-    const { rows, problems } = collect(t);
+    const { rows, problems } = await collect(t);
 
     // Assess
     expect(t.header).toEqual(["Nummer jongere", "Datum start"]);
@@ -359,7 +359,7 @@ describe("readCsv", () => {
     expect(problems).toEqual([]);
   });
 
-  it("refuses a header with an unclosed quote", () => {
+  it("refuses a header with an unclosed quote", async () => {
     // Act
     const result = readCsv(utf8('"Nummer jongere;Datum start\n1;2\n'));
 
@@ -368,7 +368,7 @@ describe("readCsv", () => {
     if (!result.ok) expect(result.problem).toMatchObject({ code: "csv-malformed", row: 1 });
   });
 
-  it("refuses binary garbage", () => {
+  it("refuses binary garbage", async () => {
     // Prepare: pseudo-random bytes with NULs in them
     let seed = 7;
     const bytes = new Uint8Array(2048).map(() => {
@@ -388,16 +388,67 @@ describe("readCsv", () => {
     });
   });
 
-  it("streams the same rows again on a second pass", () => {
+  it("streams the same rows again on a second pass", async () => {
     // Prepare
     const t = table(utf8("a;b\n1;2\n3;4\n"));
 
     // Act
-    const first = collect(t);
-    const second = collect(t);
+    const first = await collect(t);
+    const second = await collect(t);
 
     // Assess
     expect(second).toEqual(first);
     expect(first.rows).toHaveLength(2);
+  });
+
+  it.each([
+    [
+      "BOM and CRLF",
+      [0xef, 0xbb, 0xbf, ...utf8('Nummer jongere;Aanleiding\r\nXX0001;"Riep\r\nnee"\r\nXX0002;€ “x”\r\n')],
+    ],
+    ["Windows-1252", [...utf8("a;b\r\n1;caf"), 0xe9, 0x80, ...utf8("\r\n2;y\r\n")]],
+    [
+      "mixed line endings",
+      utf8('a;b;c\r\nXX0001;"Riep\r\nnee";3\r\nXX0002;rustig;6\n\nXX0004;;2\rXX0005;x;4\r\n'),
+    ],
+    ["a broken quote in mixed line endings", utf8('a;b\r\n1;"open\r\n2;x\n3;y\r\n')],
+    ["stray quotes in mixed line endings", utf8('a;b\r\n1;5" lang\r\n2;6" breed\r\n3;x\n')],
+    ["a sep= hint", utf8("sep=,\r\na;x,b;y\n1;1,2;2\n4,5,6\n")],
+    ["an unterminated quote", utf8('a;b;c\n1;2;3\n4;"Zei ik ga weg;6\n7;8;9\n10;11;12\n')],
+    ["a quoted field followed by text", utf8('a;b\n"Ik ga" riep hij;1\n2;"x"\n3;4')],
+    ["only lone CRs", utf8("a;b\r1;2\r3;4\r")],
+    ["blank lines and field counts", utf8("a;b;c\n1;2;3\n\n1;2\n1;2;3;4\n5;6;7;;\n")],
+  ])("reads a file with %s the same in small chunks as at once", async (_, bytes) => {
+    // Prepare
+    const file = Uint8Array.from(bytes);
+    const whole = readCsv(file);
+    if (!whole.ok) throw new Error("not ok");
+
+    for (const chunkBytes of [1, 2, 3, 5, 8, 13]) {
+      // Act
+      const chunked = readCsv(file, chunkBytes);
+      if (!chunked.ok) throw new Error("not ok");
+
+      // Assess
+      expect({ ...chunked.table, eachRow: null }).toEqual({ ...whole.table, eachRow: null });
+      expect(await collect(chunked.table)).toEqual(await collect(whole.table));
+    }
+  });
+
+  it("gives up on a quote that stays open for megabytes at its row, and reads on from the next line", async () => {
+    // Prepare: row 2 opens a quote that is never closed; 1.2 million good rows (4.8 MB) follow
+    const bytes = utf8(`a;b\n1;"open\n${"2;y\n".repeat(1_200_000)}`);
+
+    // Act
+    let rows = 0;
+    const problems: ReadProblem[] = [];
+    table(bytes).eachRow(
+      () => rows++,
+      (p) => problems.push(p),
+    );
+
+    // Assess: as if the whole file had been parsed at once
+    expect(problems.map((p) => [p.code, p.row])).toEqual([["csv-malformed", 2]]);
+    expect(rows).toBe(1_200_000);
   });
 });

@@ -41,7 +41,7 @@ describe("readTable", () => {
       if (result.ok) {
         expect(result.table.format).toBe("xlsx");
         const rows: string[][] = [];
-        result.table.eachRow(
+        await result.table.eachRow(
           (cells) => rows.push(cells),
           () => {},
         );
@@ -79,7 +79,7 @@ describe("readTable", () => {
     if (result.ok) {
       expect(result.table.header).toEqual([]);
       let calls = 0;
-      result.table.eachRow(
+      await result.table.eachRow(
         () => calls++,
         () => calls++,
       );
