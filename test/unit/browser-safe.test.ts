@@ -9,10 +9,18 @@ import { describe, expect, it } from "vitest";
  */
 const root = resolve(import.meta.dirname, "../..");
 const entries = ["functions/core/validate/delivery.ts", "functions/core/validate/occupancy.ts"];
+/** package.json's `browser` map: modules a browser bundle replaces by their browser version. */
+const browserMap = new Map(
+  Object.entries(
+    (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { browser?: Record<string, string> })
+      .browser ?? {},
+  ).map(([from, to]) => [resolve(root, from), resolve(root, to)]),
+);
 
 function graph(): Map<string, string> {
   const seen = new Map<string, string>();
-  const visit = (file: string) => {
+  const visit = (imported: string) => {
+    const file = browserMap.get(imported) ?? imported;
     if (seen.has(file)) return;
     const text = readFileSync(file, "utf8");
     seen.set(file, text);
@@ -30,6 +38,14 @@ describe("browser-safe validation core", () => {
     for (const [file, text] of files) {
       const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
       expect(code, file).not.toMatch(/from\s+"node:|require\(|\bBuffer\b|\bprocess\./);
+    }
+  });
+
+  it("follows package.json's browser map, so a Node-only reader is replaced in the browser", () => {
+    const files = graph();
+    for (const [node, browser] of browserMap) {
+      expect(files.has(node), node).toBe(false);
+      expect(files.has(browser), browser).toBe(true);
     }
   });
 
