@@ -8,7 +8,7 @@
  * use one worker at a time, so the default `npm test` stays fast on a busy machine.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -159,6 +159,17 @@ async function assertComplete(dataDir: string, viaFigures = true): Promise<numbe
   return current.rows;
 }
 
+/** When each file's delivery-log line (its commit) was written, by file name (mtime in ns). */
+function commitTimes(dataDir: string, location: string, quarter: string): Map<string, bigint> {
+  const dir = join(dataDir, "curated", "delivery-log", location, quarter);
+  const times = new Map<string, bigint>();
+  for (const f of filesUnder(dir).filter((f) => !f.includes(".tmp-"))) {
+    const line = JSON.parse(readFileSync(join(dir, f), "utf8")) as { file_name: string };
+    times.set(line.file_name, statSync(join(dir, f), { bigint: true }).mtimeNs);
+  }
+  return times;
+}
+
 describe("two deliver processes for one location and quarter", () => {
   it("a large file first, a small one a moment later — the later upload counts", async () => {
     {
@@ -188,7 +199,13 @@ describe("two deliver processes for one location and quarter", () => {
       expect(rb.code, rb.err).toBe(0);
       expect(order).toEqual(["small", "big"]);
       expect(await assertComplete(dataDir)).toBe(1);
-      expect(ra.out).toContain(`small-${i}.csv`);
+      // The large file's process says that the later upload counts whenever it could know: when
+      // the small file's log line (its commit) was written before the large file's. Exiting first
+      // does not mean committing first: the small one may commit after the large one has checked.
+      const commits = commitTimes(dataDir, "AB", "2023-Q1");
+      const [bigCommit, smallCommit] = [`big-${i}.csv`, `small-${i}.csv`].map((f) => commits.get(f));
+      expect(bigCommit !== undefined && smallCommit !== undefined).toBe(true);
+      if ((smallCommit as bigint) < (bigCommit as bigint)) expect(ra.out).toContain(`small-${i}.csv`);
     }
   }, 120_000);
 });
